@@ -1,0 +1,2 @@
+/// Persistence: the node state kept on disk.
+public enum Persistence {}

@@ -1,0 +1,2 @@
+/// TUI: the terminal user interface.
+public enum TUI {}
