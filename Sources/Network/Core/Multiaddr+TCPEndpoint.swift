@@ -1,0 +1,63 @@
+/// Where to open a plain TCP connection: what the Host needs from a multiaddr before dialing.
+public struct TCPEndpoint: Hashable, Sendable, CustomStringConvertible {
+    /// The host part: a literal address, or a name still to resolve (`dns` = any family, `dns4`/`dns6` = that family).
+    public enum Host: Hashable, Sendable {
+        case ip4([UInt8])
+        case ip6([UInt8])
+        case dns(String)
+        case dns4(String)
+        case dns6(String)
+    }
+
+    public var host: Host
+    public var port: UInt16
+
+    public init(host: Host, port: UInt16) {
+        self.host = host
+        self.port = port
+    }
+
+    /// The endpoint as a multiaddr, e.g. `/ip4/127.0.0.1/tcp/4001`.
+    public var multiaddr: Multiaddr {
+        let first: MultiaddrComponent
+        switch host {
+        case .ip4(let a): first = .ip4(a)
+        case .ip6(let a): first = .ip6(a)
+        case .dns(let h): first = .dns(h)
+        case .dns4(let h): first = .dns4(h)
+        case .dns6(let h): first = .dns6(h)
+        }
+        return Multiaddr(components: [first, .tcp(port)])
+    }
+
+    public var description: String { multiaddr.description }
+}
+
+extension Multiaddr {
+    /// The TCP endpoint of a directly dialable TCP address: `/{ip4,ip6,dns,dns4,dns6}/<host>/tcp/<port>`,
+    /// optionally followed by `/p2p/<id>`. Anything else (`/ws`, `/p2p-circuit`, `/quic-v1`, `/dnsaddr`, which needs a
+    /// TXT lookup first) gives nil.
+    public var tcpEndpoint: TCPEndpoint? {
+        let base = removingPeerID().components
+        guard base.count == 2, case .tcp(let port) = base[1] else { return nil }
+        switch base[0] {
+        case .ip4(let a): return TCPEndpoint(host: .ip4(a), port: port)
+        case .ip6(let a): return TCPEndpoint(host: .ip6(a), port: port)
+        case .dns(let h): return TCPEndpoint(host: .dns(h), port: port)
+        case .dns4(let h): return TCPEndpoint(host: .dns4(h), port: port)
+        case .dns6(let h): return TCPEndpoint(host: .dns6(h), port: port)
+        default: return nil
+        }
+    }
+
+    /// `/ip4/<a>/tcp/<port>` or `/ip6/<a>/tcp/<port>` from raw address bytes (4 or 16 of them), e.g. a
+    /// socket's remote address, for identify's `observedAddr` and our own listen addresses.
+    public init(ipAddress: [UInt8], tcpPort: UInt16) throws {
+        switch ipAddress.count {
+        case IPAddressText.ipv4Length: self.init(components: [.ip4(ipAddress), .tcp(tcpPort)])
+        case IPAddressText.ipv6Length: self.init(components: [.ip6(ipAddress), .tcp(tcpPort)])
+        default:
+            throw MultiaddrError.invalidValue(protocol: "ip", "\(ipAddress.count)-byte address")
+        }
+    }
+}
