@@ -27,6 +27,25 @@ import Testing
         #expect(updates.allSatisfy { $0.length <= 16 << 20 })
     }
 
+    @Test(arguments: [7, Int.max]) func interleavedStreamsBothWays(chunk: Int) throws {
+        let pair = YamuxTestPair(chunk: chunk)
+        let payloads = (0..<4).map { Array(Self.pattern(300_000 + $0 * 1000).reversed()) }
+        var ids: [UInt32] = []
+        for (i, payload) in payloads.enumerated() {
+            let side = i % 2 == 0 ? pair.client : pair.server
+            let id = try side.session.openStream()
+            ids.append(id)
+            try side.session.write(id, payload)
+            side.session.closeWrite(id)
+        }
+        try pair.pump()
+        for (i, id) in ids.enumerated() {
+            let sink = i % 2 == 0 ? pair.server : pair.client
+            #expect(yamuxSameBytes(sink.received[id], payloads[i]))
+            #expect(sink.events.contains(.remoteClosed(id)))
+        }
+    }
+
     @Test func windowGrowsToTheMaximumForAFastConsumer() throws {
         let pair = YamuxTestPair()
         let id = try pair.client.session.openStream()

@@ -39,21 +39,27 @@ import Testing
     }
 
     @Test func keepAliveTimesOutWhenUnanswered() throws {
-        let session = YamuxSession(role: .client, config: Self.quietConfig(), now: yamuxStart)
+        let clock = ManualClock(start: yamuxStart)
+        let session = YamuxSession(role: .client, config: Self.quietConfig(), now: clock.now)
         #expect(session.nextDeadline() == yamuxStart + .seconds(30))
-        session.handleTimeout(now: yamuxStart + .seconds(29))
+        clock.advance(by: .seconds(29))
+        session.handleTimeout(now: clock.now)
         #expect(try Self.frames(session).isEmpty)
 
-        session.handleTimeout(now: yamuxStart + .seconds(30))
+        clock.advance(by: .seconds(1))
+        session.handleTimeout(now: clock.now)
         #expect(try Self.frames(session) == [YamuxFrame(.ping, .syn, streamID: 0, length: 1)])
         #expect(session.nextDeadline() == yamuxStart + .seconds(40))
 
-        session.handleTimeout(now: yamuxStart + .seconds(39))
+        clock.advance(by: .seconds(9))
+        session.handleTimeout(now: clock.now)
         #expect(session.pollEvent() == nil)
-        session.handleTimeout(now: yamuxStart + .seconds(40))
+        clock.advance(by: .seconds(1))
+        session.handleTimeout(now: clock.now)
         #expect(session.pollEvent() == .timedOut)
         #expect(session.isClosed)
         #expect(session.nextDeadline() == nil)
+        #expect(throws: YamuxError.sessionClosed) { try session.receive([0], now: clock.now) }
     }
 
     @Test func answeredKeepAliveKeepsTheSessionAlive() throws {

@@ -29,7 +29,7 @@ extension YamuxSession {
                 try handle(frame, now: now)
             }
         } catch let error as YamuxError {
-            fail(error)
+            if error.isProtocolViolation { closeForProtocolError() }
             throw error
         }
     }

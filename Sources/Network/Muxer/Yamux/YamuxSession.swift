@@ -8,6 +8,8 @@
 /// exceeds ours is a protocol error. Window updates go out when the owner has `consumed` at least half
 /// the window; if the previous update was less than 4×RTT ago the window doubles, up to `maxWindow`.
 public final class YamuxSession {
+    public static let protocolID = YamuxFrame.protocolID
+
     public let role: YamuxRole
     public let config: YamuxConfig
 
@@ -233,8 +235,8 @@ public final class YamuxSession {
         streams[stream.id] = nil
     }
 
-    /// A peer protocol violation: GO_AWAY(protocol error), then the session is dead.
-    func fail(_ error: YamuxError) {
+    /// After a peer protocol violation (which the caller throws): GO_AWAY(protocol error), then the session is dead.
+    func closeForProtocolError() {
         guard !isClosed else { return }
         sendFrame(.goAway, [], 0, YamuxGoAwayCode.protocolError)
         isGoAwaySent = true
