@@ -86,6 +86,24 @@ import Testing
         #expect(handshake.pollTransmit() == nil)
     }
 
+    @Test func messagesOutOfTurnAreRefused() throws {
+        var initiator = try HandshakeState(initiator: true, prologue: [], staticSecret: Sodium.randomBytes(32))
+        var responder = try HandshakeState(initiator: false, prologue: [], staticSecret: Sodium.randomBytes(32))
+        #expect(throws: NoiseError.unexpectedMessage("not our turn to read message 1")) {
+            _ = try initiator.readMessage([UInt8](repeating: 9, count: 32)[...])
+        }
+        #expect(throws: NoiseError.unexpectedMessage("not our turn to write message 1")) {
+            _ = try responder.writeMessage(payload: [])
+        }
+        _ = try responder.readMessage(try initiator.writeMessage(payload: [])[...])
+        #expect(throws: NoiseError.self) { _ = try initiator.writeMessage(payload: []) }
+        _ = try initiator.readMessage(try responder.writeMessage(payload: [])[...])
+        _ = try responder.readMessage(try initiator.writeMessage(payload: [])[...])
+        #expect(initiator.isComplete && responder.isComplete)
+        #expect(throws: NoiseError.self) { _ = try responder.readMessage([UInt8](repeating: 0, count: 64)[...]) }
+        #expect(throws: NoiseError.self) { _ = try initiator.writeMessage(payload: []) }
+    }
+
     @Test func protocolNameOfExactlyHashLengthIsUsedAsIs() {
         let state = SymmetricState(protocolName: "Noise_XX_25519_ChaChaPoly_SHA256")
         #expect(state.handshakeHash == Array("Noise_XX_25519_ChaChaPoly_SHA256".utf8))

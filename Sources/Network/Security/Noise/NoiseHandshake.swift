@@ -88,6 +88,11 @@ public final class NoiseHandshake {
         }
     }
 
+    /// `receive` for bytes straight from a socket read buffer.
+    public func receive(_ bytes: UnsafeRawBufferPointer) throws {
+        try receive([UInt8](bytes)[...])
+    }
+
     /// The next bytes to write (u16be-framed handshake messages), or nil.
     public func pollTransmit() -> [UInt8]? {
         guard !outbound.isEmpty else { return nil }
