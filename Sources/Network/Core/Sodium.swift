@@ -157,6 +157,40 @@ public enum Sodium {
         try ciphertext.withUnsafeBytes { try aeadOpen(key: key, nonce: nonce, ad: ad, ciphertext: $0, appendingTo: &out) }
         return out
     }
+
+    // MARK: In-place ChaCha20-Poly1305 for bulk transport (no AD, no heap allocation)
+
+    /// Calls `body` with the 12-byte IETF nonce for counter `n`, built on the stack.
+    @inline(__always)
+    private static func withIETFNonce<R>(_ n: UInt64, _ body: (UnsafePointer<UInt8>) -> R) -> R {
+        // Little-endian memory of (lo, hi) is: 00 00 00 00 | n as 8 little-endian bytes | 00 00 00 00.
+        var words: (UInt64, UInt64) = ((n & 0xffff_ffff) << 32, n >> 32)
+        words.0 = words.0.littleEndian
+        words.1 = words.1.littleEndian
+        return withUnsafeBytes(of: &words) { body($0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    /// Encrypts in place with an empty AD. `buffer` holds the plaintext followed by `aeadTagLength` spare
+    /// bytes; on return it holds ciphertext || tag.
+    public static func aeadSealInPlace(key: [UInt8], nonce: UInt64, buffer: UnsafeMutableRawBufferPointer) {
+        precondition(buffer.count >= aeadTagLength && key.count == aeadKeyLength)
+        let p = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let plaintextLength = UInt64(buffer.count - aeadTagLength)
+        withIETFNonce(nonce) { n in
+            _ = crypto_aead_chacha20poly1305_ietf_encrypt(p, nil, p, plaintextLength, nil, 0, nil, n, key)
+        }
+    }
+
+    /// Decrypts ciphertext || tag in place with an empty AD; the plaintext ends up in the first
+    /// `buffer.count - aeadTagLength` bytes. Returns false (and leaves no plaintext) when authentication fails.
+    public static func aeadOpenInPlace(key: [UInt8], nonce: UInt64, buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        precondition(key.count == aeadKeyLength)
+        guard buffer.count >= aeadTagLength else { return false }
+        let p = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        return withIETFNonce(nonce) { n in
+            crypto_aead_chacha20poly1305_ietf_decrypt(p, nil, nil, p, UInt64(buffer.count), nil, 0, n, key) == 0
+        }
+    }
 }
 
 /// Byte containers the crypto helpers accept without copying.
