@@ -1,0 +1,86 @@
+import Foundation
+
+/// A `p2p-chat --headless` node on 127.0.0.1 with its own temporary data directory.
+final class ChatNode {
+    let process: LineProcess
+    let dataDir: URL
+    private let ownsDataDir: Bool
+    /// The `ready` event: peer, addrs, …
+    let ready: [String: Any]
+    var peer: String { ready.string("peer") ?? "" }
+    var addrs: [String] { ready.strings("addrs") }
+    /// The first advertised 127.0.0.1 address (with its /p2p suffix).
+    var loopbackAddr: String { addrs.first { $0.hasPrefix("/ip4/127.0.0.1/") } ?? addrs.first ?? "" }
+
+    init(name: String = "p2p-chat", connect: [String] = [], enablePerf: Bool = false,
+         dataDir: URL? = nil, extraArguments: [String] = [], readyTimeout: Double = 30) throws {
+        if let dataDir {
+            self.dataDir = dataDir
+            ownsDataDir = false
+        } else {
+            self.dataDir = try InteropEnvironment.temporaryDirectory(name)
+            ownsDataDir = true
+        }
+        var arguments = ["--headless", "--listen", "/ip4/127.0.0.1/tcp/0", "--data-dir", self.dataDir.path]
+        for addr in connect { arguments += ["--connect", addr] }
+        if enablePerf { arguments.append("--enable-perf") }
+        arguments += extraArguments
+        process = try LineProcess(try InteropEnvironment.requireBinary(), arguments, name: name,
+                                  environment: ChatNode.childEnvironment(self.dataDir))
+        ready = try process.waitFor(event: "ready", timeout: readyTimeout)
+    }
+
+    /// Keeps a test's node away from the user's own data and terminal settings.
+    static func childEnvironment(_ dataDir: URL) -> [String: String] {
+        ["XDG_DATA_HOME": dataDir.appendingPathComponent("xdg").path, "TERM": "dumb", "NO_COLOR": "1"]
+    }
+
+    func send(_ line: String) throws { try process.send(line) }
+
+    @discardableResult
+    func waitFor(_ event: String, timeout: Double = 30,
+                 where predicate: ([String: Any]) -> Bool = { _ in true }) throws -> [String: Any] {
+        try process.waitFor(event: event, where: predicate, timeout: timeout)
+    }
+
+    deinit {
+        process.terminate()
+        if ownsDataDir { try? FileManager.default.removeItem(at: dataDir) }
+    }
+}
+
+/// `Tests/Interop/py/py_peer.py`: a py-libp2p 0.8.1 host with a fixed Ed25519 identity.
+final class PyPeer {
+    let process: LineProcess
+    let ready: [String: Any]
+    var peer: String { ready.string("peer") ?? "" }
+    var addrs: [String] { ready.strings("addrs") }
+    var loopbackAddr: String { addrs.first { $0.hasPrefix("/ip4/127.0.0.1/") } ?? addrs.first ?? "" }
+
+    init(seed: String, name: String = "py-libp2p", timeout: Double = 120) throws {
+        let python = try InteropEnvironment.requirePython()
+        process = try LineProcess(python, [InteropEnvironment.pyPeerScript, "--seed", seed,
+                                           "--timeout", String(timeout)],
+                                  name: name, environment: ["PYTHONUNBUFFERED": "1"])
+        ready = try process.waitFor(event: "ready", timeout: 90)
+    }
+
+    func send(_ line: String) throws { try process.send(line) }
+
+    @discardableResult
+    func waitFor(_ event: String, timeout: Double = 30,
+                 where predicate: ([String: Any]) -> Bool = { _ in true }) throws -> [String: Any] {
+        try process.waitFor(event: event, where: predicate, timeout: timeout)
+    }
+
+    deinit { process.terminate() }
+}
+
+extension Dictionary where Key == String, Value == Any {
+    func string(_ key: String) -> String? { self[key] as? String }
+    func strings(_ key: String) -> [String] { (self[key] as? [Any])?.compactMap { $0 as? String } ?? [] }
+    func double(_ key: String) -> Double? { (self[key] as? NSNumber)?.doubleValue }
+    func int(_ key: String) -> Int? { (self[key] as? NSNumber)?.intValue }
+    func bool(_ key: String) -> Bool? { (self[key] as? NSNumber)?.boolValue ?? (self[key] as? Bool) }
+    func objects(_ key: String) -> [[String: Any]] { (self[key] as? [Any])?.compactMap { $0 as? [String: Any] } ?? [] }
+}

@@ -1,0 +1,465 @@
+#!/usr/bin/env python3
+"""A scriptable py-libp2p 0.8.1 peer for p2p-chat's interop tests and benchmarks.
+
+One trio program. It starts a py-libp2p host with a fixed Ed25519 identity
+(seed = sha256(--seed)), listens on 127.0.0.1, and then speaks a line protocol:
+
+stdout: one JSON object per line, each with an "event" field:
+  {"event":"ready","peer":"12D3KooW…","addrs":["/ip4/127.0.0.1/tcp/N/p2p/12D3…"],"agent":"py-libp2p/0.8.1"}
+  {"event":"connected","peer":…,"direction":"inbound"|"outbound"}
+  {"event":"disconnected","peer":…}
+  {"event":"error","cmd":…,"message":…}
+  plus one reply event per command (below).
+stdin: one command per line (a leading "/" is accepted, so are JSON objects
+  {"cmd":"ping","args":["12D3…"]}). Commands run concurrently:
+  dial <multiaddr-with-/p2p>          → {"event":"dialed","peer":…}          (and "connected")
+  ping <peer> [count]                 → {"event":"ping","peer":…,"rtt_ms":…,"rtts_ms":[…]}
+  identify <peer>                     → {"event":"identify","peer":…,"agent":…,"protocol_version":…,
+                                         "protocols":[…],"listen_addrs":[…],"observed_addr":…,
+                                         "public_key_ok":bool,"messages":n}
+  peers                               → {"event":"peers","peers":[{"peer","addrs","agent","protocols"}]}
+  echo <peer> <nbytes>                → {"event":"echo","peer":…,"ok":bool,"bytes":n,"sha256":…,
+                                         "sent_sha256":…,"seconds":…,"mbps":…}
+  perf <peer> <upload> <download>     → {"event":"perf","peer":…,"upload_bytes":…,"download_bytes":…,
+                                         "upload_seconds":…,"download_seconds":…,
+                                         "upload_mbps":…,"download_mbps":…}   (mbps = 10^6 bytes/s)
+  quit                                → exits 0 (so does EOF on stdin)
+Served protocols: py's defaults (/ipfs/id/1.0.0, /ipfs/id/push/1.0.0, /ipfs/ping/1.0.0), the test echo
+protocol /p2p-chat-test/echo/1.0.0 (reports {"event":"echo-served","peer":…,"bytes":n,"sha256":…}) and,
+unless --no-perf, py-libp2p's own PerfService on /perf/1.0.0.
+Logs go to stderr only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+import random
+import secrets
+import struct
+import sys
+import time
+
+import multiaddr
+import trio
+
+from libp2p import new_host
+from libp2p.crypto.ed25519 import create_new_key_pair
+from libp2p.custom_types import TProtocol
+from libp2p.host.ping import ID as PING_ID
+from libp2p.host.ping import perform_ping_roundtrip
+from libp2p.identity.identify.identify import ID as IDENTIFY_ID
+from libp2p.identity.identify.pb.identify_pb2 import Identify
+from libp2p.network.stream.exceptions import StreamEOF, StreamReset
+from libp2p.crypto.serialization import deserialize_public_key
+from libp2p.peer.id import ID
+from libp2p.peer.peerinfo import info_from_p2p_addr
+
+ECHO_ID = TProtocol("/p2p-chat-test/echo/1.0.0")
+PERF_ID = TProtocol("/perf/1.0.0")
+CHUNK = 64 * 1024
+IDENTIFY_MAX_BYTES = 8192 * 10
+DEFAULT_TIMEOUT = 60.0
+
+log = logging.getLogger("py_peer")
+
+
+def emit(obj: dict) -> None:
+    """Write one JSON event line to stdout; exit quietly if the reader is gone."""
+    try:
+        sys.stdout.write(json.dumps(obj, separators=(",", ":")) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os._exit(0)
+
+
+def pseudorandom(n: int, seed: int) -> bytes:
+    """Deterministic pseudorandom bytes (fast; not cryptographic)."""
+    return random.Random(seed).randbytes(n)
+
+
+async def read_to_eof(stream, limit: int | None = None) -> bytes:
+    buf = bytearray()
+    while True:
+        try:
+            data = await stream.read(CHUNK)
+        except StreamEOF:
+            break
+        if not data:
+            break
+        buf += data
+        if limit is not None and len(buf) > limit:
+            raise ValueError(f"more than {limit} bytes")
+    return bytes(buf)
+
+
+def read_uvarint(data: bytes, pos: int) -> tuple[int, int]:
+    """Strict unsigned LEB128 (≤ 9 bytes, minimal); returns (value, new position)."""
+    value, shift, start = 0, 0, pos
+    while True:
+        if pos >= len(data):
+            raise ValueError(f"truncated varint at offset {start}")
+        if pos - start >= 9:
+            raise ValueError(f"varint longer than 9 bytes at offset {start}")
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            if byte == 0 and pos - start > 1:
+                raise ValueError(f"non-minimal varint at offset {start}")
+            return value, pos
+
+
+def split_varint_messages(data: bytes) -> list[bytes]:
+    """Strictly split uvarint-length-prefixed messages; raise on a bad prefix or trailing garbage."""
+    out = []
+    pos = 0
+    while pos < len(data):
+        length, body = read_uvarint(data, pos)
+        if body + length > len(data):
+            raise ValueError(f"length prefix {length} at offset {pos} runs past the {len(data)} bytes received")
+        out.append(data[body : body + length])
+        pos = body + length
+    return out
+
+
+def maddr_str(raw: bytes) -> str:
+    try:
+        return str(multiaddr.Multiaddr(raw))
+    except Exception as exc:  # keep going: report the bytes
+        return f"<unparsable {raw.hex()}: {exc}>"
+
+
+class Notifee:
+    """Reports connections in both directions as events."""
+
+    async def opened_stream(self, network, stream) -> None:
+        pass
+
+    async def closed_stream(self, network, stream) -> None:
+        pass
+
+    async def connected(self, network, conn) -> None:
+        peer = str(conn.muxed_conn.peer_id)
+        direction = "outbound" if getattr(conn.muxed_conn, "is_initiator", False) else "inbound"
+        emit({"event": "connected", "peer": peer, "direction": direction})
+
+    async def disconnected(self, network, conn) -> None:
+        emit({"event": "disconnected", "peer": str(conn.muxed_conn.peer_id)})
+
+    async def listen(self, network, maddr) -> None:
+        pass
+
+    async def listen_close(self, network, maddr) -> None:
+        pass
+
+
+class Peer:
+    def __init__(self, host, timeout: float) -> None:
+        self.host = host
+        self.timeout = timeout
+
+    # ---- served protocols -------------------------------------------------------------
+    async def handle_echo(self, stream) -> None:
+        """Echo every byte back as it arrives; half-close after the peer's EOF."""
+        peer = str(stream.muxed_conn.peer_id)
+        digest = hashlib.sha256()
+        total = 0
+        try:
+            while True:
+                try:
+                    data = await stream.read(CHUNK)
+                except StreamEOF:
+                    break
+                if not data:
+                    break
+                total += len(data)
+                digest.update(data)
+                await stream.write(data)
+            await stream.close()
+            emit({"event": "echo-served", "peer": peer, "bytes": total, "sha256": digest.hexdigest()})
+        except Exception as exc:
+            emit({"event": "echo-served", "peer": peer, "bytes": total, "error": repr(exc)})
+            try:
+                await stream.reset()
+            except Exception:
+                pass
+
+    # ---- commands -----------------------------------------------------------------------
+    async def cmd_dial(self, addr: str) -> None:
+        info = info_from_p2p_addr(multiaddr.Multiaddr(addr))
+        with trio.fail_after(self.timeout):
+            await self.host.connect(info)
+        emit({"event": "dialed", "peer": str(info.peer_id)})
+
+    async def cmd_ping(self, peer: str, count: str = "1") -> None:
+        pid = ID.from_base58(peer)
+        rtts = []
+        with trio.fail_after(self.timeout):
+            stream = await self.host.new_stream(pid, [PING_ID])
+            try:
+                for _ in range(int(count)):
+                    start = time.perf_counter()
+                    await perform_ping_roundtrip(stream)  # py's own wire code (32 bytes, echo check)
+                    rtts.append((time.perf_counter() - start) * 1000.0)
+                await stream.close_write()
+                await stream.close()
+            except BaseException:
+                await stream.reset()
+                raise
+        emit({"event": "ping", "peer": peer, "rtt_ms": round(rtts[0], 3), "rtts_ms": [round(r, 3) for r in rtts]})
+
+    async def fetch_identify(self, pid: ID) -> dict:
+        """Open /ipfs/id/1.0.0, read to EOF, strictly split the uvarint-prefixed messages, merge them."""
+        stream = await self.host.new_stream(pid, [IDENTIFY_ID])
+        raw = await read_to_eof(stream, IDENTIFY_MAX_BYTES)
+        await stream.close()
+        messages = split_varint_messages(raw)
+        if not messages:
+            raise ValueError("identify: stream closed without a message")
+        merged = Identify()
+        for m in messages:
+            part = Identify()
+            part.ParseFromString(m)
+            merged.MergeFrom(part)
+        key_ok = False
+        if merged.HasField("public_key"):
+            key_ok = ID.from_pubkey(deserialize_public_key(merged.public_key)) == pid
+        return {
+            "peer": str(pid),
+            "agent": merged.agent_version,
+            "protocol_version": merged.protocol_version,
+            "protocols": list(merged.protocols),
+            "listen_addrs": [maddr_str(a) for a in merged.listen_addrs],
+            "observed_addr": maddr_str(merged.observed_addr) if merged.observed_addr else None,
+            "public_key_ok": key_ok,
+            "messages": len(messages),
+            "bytes": len(raw),
+        }
+
+    async def cmd_identify(self, peer: str) -> None:
+        with trio.fail_after(self.timeout):
+            info = await self.fetch_identify(ID.from_base58(peer))
+        emit({"event": "identify", **info})
+
+    async def cmd_peers(self) -> None:
+        """Connected peers; agent and protocols come from a fresh identify (py's peerstore keeps no agent)."""
+        store = self.host.get_peerstore()
+        out = []
+        for pid in self.host.get_connected_peers():
+            try:
+                addrs = [str(a) for a in store.addrs(pid)]
+            except Exception:
+                addrs = []
+            entry = {"peer": str(pid), "addrs": addrs, "agent": None, "protocols": []}
+            try:
+                with trio.fail_after(min(self.timeout, 10.0)):
+                    info = await self.fetch_identify(pid)
+                entry["agent"], entry["protocols"] = info["agent"], info["protocols"]
+            except Exception as exc:
+                entry["identify_error"] = f"{type(exc).__name__}: {exc}"
+                try:
+                    entry["protocols"] = list(store.get_protocols(pid))
+                except Exception:
+                    pass
+            out.append(entry)
+        emit({"event": "peers", "peers": out})
+
+    async def cmd_echo(self, peer: str, nbytes: str) -> None:
+        """Write nbytes of pseudorandom data on the echo protocol while reading the echo concurrently."""
+        n = int(nbytes)
+        pid = ID.from_base58(peer)
+        payload = pseudorandom(n, n)
+        sent_sha = hashlib.sha256(payload).hexdigest()
+        received = bytearray()
+        start = time.perf_counter()
+        with trio.fail_after(self.timeout):
+            stream = await self.host.new_stream(pid, [ECHO_ID])
+
+            async def writer() -> None:
+                view = memoryview(payload)
+                for off in range(0, n, CHUNK):
+                    await stream.write(bytes(view[off : off + CHUNK]))
+                await stream.close_write()
+
+            async def reader() -> None:
+                while True:
+                    try:
+                        data = await stream.read(CHUNK)
+                    except StreamEOF:
+                        break
+                    if not data:
+                        break
+                    received.extend(data)
+                    if len(received) > n:
+                        raise ValueError(f"echo returned more than {n} bytes")
+
+            async with trio.open_nursery() as nursery:
+                nursery.start_soon(writer)
+                nursery.start_soon(reader)
+            await stream.close()
+        seconds = time.perf_counter() - start
+        got_sha = hashlib.sha256(received).hexdigest()
+        emit({
+            "event": "echo", "peer": peer, "ok": len(received) == n and got_sha == sent_sha,
+            "bytes": len(received), "sha256": got_sha, "sent_sha256": sent_sha,
+            "seconds": round(seconds, 4), "mbps": round(2 * n / seconds / 1e6, 2) if seconds > 0 else None,
+        })
+
+    async def cmd_perf(self, peer: str, upload: str, download: str) -> None:
+        """/perf/1.0.0 client (libp2p perf spec): u64 BE download size, upload bytes, close write, read."""
+        up, down = int(upload), int(download)
+        pid = ID.from_base58(peer)
+        block = bytes(CHUNK)
+        got = 0
+        with trio.fail_after(max(self.timeout, 600.0)):
+            stream = await self.host.new_stream(pid, [PERF_ID])
+            t0 = time.perf_counter()
+            await stream.write(struct.pack(">Q", down))
+            left = up
+            while left > 0:
+                k = min(CHUNK, left)
+                await stream.write(block[:k])
+                left -= k
+            await stream.close_write()
+            t1 = time.perf_counter()
+            while True:
+                try:
+                    data = await stream.read(CHUNK)
+                except StreamEOF:
+                    break
+                if not data:
+                    break
+                got += len(data)
+            t2 = time.perf_counter()
+            await stream.close()
+        if got != down:
+            raise ValueError(f"perf: expected {down} bytes back, got {got}")
+        up_s, down_s = t1 - t0, t2 - t1
+        emit({
+            "event": "perf", "peer": peer,
+            "upload_bytes": up, "download_bytes": got,
+            "upload_seconds": round(up_s, 6), "download_seconds": round(down_s, 6),
+            "upload_mbps": round(up / up_s / 1e6, 2) if up and up_s > 0 else None,
+            "download_mbps": round(got / down_s / 1e6, 2) if got and down_s > 0 else None,
+        })
+
+    # ---- dispatch -----------------------------------------------------------------------
+    async def run_command(self, name: str, args: list[str], quit_scope: trio.CancelScope) -> None:
+        handlers = {
+            "dial": self.cmd_dial, "connect": self.cmd_dial, "ping": self.cmd_ping,
+            "identify": self.cmd_identify, "peers": self.cmd_peers, "echo": self.cmd_echo,
+            "perf": self.cmd_perf,
+        }
+        if name == "quit":
+            quit_scope.cancel()
+            return
+        handler = handlers.get(name)
+        if handler is None:
+            emit({"event": "error", "cmd": name, "message": f"unknown command {name!r}"})
+            return
+        try:
+            await handler(*args)
+        except trio.TooSlowError:
+            emit({"event": "error", "cmd": name, "args": args, "message": f"{name}: timed out after {self.timeout}s"})
+        except Exception as exc:
+            log.debug("command %s failed", name, exc_info=True)
+            emit({"event": "error", "cmd": name, "args": args, "message": f"{name}: {type(exc).__name__}: {exc}"})
+
+
+def parse_command(line: str) -> tuple[str, list[str]] | None:
+    line = line.strip()
+    if not line:
+        return None
+    if line.startswith("{"):
+        obj = json.loads(line)
+        return str(obj["cmd"]).lstrip("/"), [str(a) for a in obj.get("args", [])]
+    words = line.split()
+    return words[0].lstrip("/").lower(), words[1:]
+
+
+async def read_stdin_lines():
+    stream = trio.lowlevel.FdStream(os.dup(0))
+    pending = b""
+    async with stream:
+        while True:
+            data = await stream.receive_some(65536)
+            if not data:
+                break
+            pending += data
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                yield line.decode("utf-8", "replace")
+        if pending:
+            yield pending.decode("utf-8", "replace")
+
+
+async def main(opts: argparse.Namespace) -> None:
+    seed = hashlib.sha256(opts.seed.encode()).digest() if opts.seed else secrets.token_bytes(32)
+    key_pair = create_new_key_pair(seed)
+    host = new_host(key_pair=key_pair)
+    listen = multiaddr.Multiaddr(opts.listen or f"/ip4/127.0.0.1/tcp/{opts.port}")
+    peer = Peer(host, opts.timeout)
+    host.set_stream_handler(ECHO_ID, peer.handle_echo)
+    host.get_network().register_notifee(Notifee())
+    async with host.run(listen_addrs=[listen]):
+        if not opts.no_perf:
+            from libp2p.perf import PerfService
+
+            await PerfService(host).start()
+        from libp2p.utils import get_agent_version
+
+        emit({
+            "event": "ready", "peer": str(host.get_id()),
+            "addrs": [str(a) for a in host.get_addrs()], "agent": get_agent_version(),
+        })
+        async with trio.open_nursery() as nursery:
+            quit_scope = nursery.cancel_scope
+            async for line in read_stdin_lines():
+                try:
+                    parsed = parse_command(line)
+                except Exception as exc:
+                    emit({"event": "error", "message": f"bad command line {line!r}: {exc}"})
+                    continue
+                if parsed is None:
+                    continue
+                name, args = parsed
+                if name == "quit":
+                    break
+                nursery.start_soon(peer.run_command, name, args, quit_scope)
+            quit_scope.cancel()
+        emit({"event": "bye"})
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--seed", help="identity seed string; key = Ed25519(sha256(seed)); random if absent")
+    p.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (default 0 = any)")
+    p.add_argument("--listen", help="full listen multiaddr (overrides --port)")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="per-command timeout in seconds")
+    p.add_argument("--no-perf", action="store_true", help="do not serve /perf/1.0.0")
+    p.add_argument("--log-level", default=os.environ.get("PY_PEER_LOG", "WARNING"))
+    return p.parse_args(argv)
+
+
+if __name__ == "__main__":
+    options = parse_args(sys.argv[1:])
+    logging.basicConfig(stream=sys.stderr, level=options.log_level.upper(),
+                        format="py_peer %(levelname)s %(name)s: %(message)s")
+    code = 0
+    try:
+        trio.run(main, options)
+    except KeyboardInterrupt:
+        pass
+    except BaseException as exc:  # report, then exit non-zero
+        logging.getLogger("py_peer").error("fatal: %r", exc, exc_info=True)
+        emit({"event": "error", "message": f"fatal: {type(exc).__name__}: {exc}"})
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # py-libp2p can leave non-daemon helper threads behind; never hang on exit.
+    os._exit(code)
