@@ -40,6 +40,10 @@ public final class Reactor {
     /// The time at the start of this tick's dispatch: read once per tick from the clock.
     public private(set) var now: Instant
 
+    /// The clock read afresh, for measurements finer than a tick (ping round trips on loopback
+    /// complete within one tick's reads).
+    public var preciseNow: Instant { clock.now }
+
     /// Called at the start of every tick, just before the wait: draw the screen here, once.
     public var beforeSleep: (() -> Void)?
 

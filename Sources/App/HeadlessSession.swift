@@ -1,0 +1,184 @@
+import Foundation
+import Logging
+import Network
+
+/// Where headless events go: one JSON object per line.
+protocol EventOutput: AnyObject {
+    func emit(_ event: JSON)
+}
+
+/// stdout, flushed per line (it is a pipe for bots and tests).
+final class StandardOutput: EventOutput {
+    func emit(_ event: JSON) {
+        let line = Array((event.rendered + "\n").utf8)
+        var offset = 0
+        while offset < line.count {
+            let n = line[offset...].withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; return }
+            offset += n
+        }
+    }
+}
+
+/// The headless front end: commands on stdin, JSON events on stdout (DESIGN.md, "Command line and
+/// headless mode"). EOF on stdin, `/quit`, SIGINT and SIGTERM all quit gracefully.
+final class HeadlessSession {
+    /// A longer stdin line is rejected with an error event (and the buffer dropped).
+    static let maxLineLength = 64 << 10
+
+    let host: Network.Host
+    let reactor: Reactor
+    let output: EventOutput
+    let log = Logger(label: "p2p-chat.headless")
+    var stdinWatch: WatchID?
+    var lineBuffer: [UInt8] = []
+    var diagnostics: Diagnostics!
+
+    init(host: Network.Host, reactor: Reactor, output: EventOutput) {
+        self.host = host
+        self.reactor = reactor
+        self.output = output
+    }
+
+    func start(connectingTo addresses: [Multiaddr]) throws {
+        diagnostics = Diagnostics(session: self)
+        host.onEvent = { [unowned self] in self.handle($0) }
+        for signal in [SIGINT, SIGTERM] {
+            try reactor.onSignal(signal) { [unowned self] in self.quit() }
+        }
+        stdinWatch = reactor.watch(0, .read) { [unowned self] _ in self.readStdin() }
+        output.emit(.object([
+            ("event", .string("ready")),
+            ("peer", .string(host.peerID.base58)),
+            ("addrs", .array(host.listenAddresses.map { .string($0.description) })),
+            ("agent", .string(host.config.agentVersion)),
+        ]))
+        for address in addresses { host.dial(address) }
+    }
+
+    func quit() {
+        log.info("quitting")
+        if let stdinWatch { reactor.unwatch(stdinWatch) }
+        stdinWatch = nil
+        host.close()
+        reactor.stop()
+    }
+
+    func error(_ message: String) {
+        output.emit(.object([("event", .string("error")), ("message", .string(message))]))
+    }
+
+    // MARK: stdin
+
+    private func readStdin() {
+        var chunk = [UInt8](repeating: 0, count: 16 << 10)
+        let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+        if n < 0 {
+            if errno == EINTR || errno == EAGAIN { return }
+            quit(); return
+        }
+        if n == 0 {   // EOF: run what is left, then quit
+            if !lineBuffer.isEmpty { runLine(String(decoding: lineBuffer, as: UTF8.self)) }
+            lineBuffer.removeAll()
+            quit(); return
+        }
+        lineBuffer += chunk[0..<n]
+        while let newline = lineBuffer.firstIndex(of: UInt8(ascii: "\n")) {
+            let line = String(decoding: lineBuffer[..<newline], as: UTF8.self)
+            lineBuffer.removeSubrange(...newline)
+            runLine(line)
+            if stdinWatch == nil { return }
+        }
+        if lineBuffer.count > Self.maxLineLength {
+            lineBuffer.removeAll()
+            error("input line longer than \(Self.maxLineLength) bytes dropped")
+        }
+    }
+
+    // MARK: Commands
+
+    /// Sorted command table; a unique prefix selects a command (`/pi` → `/ping`).
+    static let commands: [(name: String, usage: String, hidden: Bool)] = [
+        ("echo-test", "/echo-test PEERID NBYTES", true),
+        ("peers", "/peers", false),
+        ("perf", "/perf PEERID UPLOAD DOWNLOAD", true),
+        ("ping", "/ping PEERID", false),
+        ("quit", "/quit", false),
+    ]
+
+    func runLine(_ raw: String) {
+        let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !line.isEmpty else { return }
+        guard line.hasPrefix("/") else {
+            error("chat messages need rooms, which this version does not have yet; commands: /peers, /ping PEERID, /quit")
+            return
+        }
+        let words = line.dropFirst().split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard let word = words.first else { return }
+        let matches = Self.commands.filter { $0.name == word || (!$0.hidden && $0.name.hasPrefix(word)) }
+        let exact = matches.first { $0.name == word }
+        guard let command = exact ?? (matches.count == 1 ? matches[0] : nil) else {
+            error(matches.isEmpty ? "unknown command /\(word)" : "ambiguous command /\(word): "
+                  + matches.map { "/" + $0.name }.joined(separator: ", "))
+            return
+        }
+        let args = Array(words.dropFirst())
+        switch command.name {
+        case "peers": printPeers()
+        case "ping":
+            guard args.count == 1, let peer = try? PeerID(args[0]) else { error("usage: \(command.usage)"); return }
+            host.ping(peer)
+        case "quit": quit()
+        case "echo-test":
+            guard args.count == 2, let peer = try? PeerID(args[0]), let n = Int(args[1]), n >= 0 else {
+                error("usage: \(command.usage)"); return
+            }
+            diagnostics.echo(to: peer, bytes: n)
+        case "perf":
+            guard args.count == 3, let peer = try? PeerID(args[0]), let up = UInt64(args[1]), let down = UInt64(args[2]) else {
+                error("usage: \(command.usage)"); return
+            }
+            diagnostics.perf(with: peer, upload: up, download: down)
+        default: error("unknown command /\(word)")
+        }
+    }
+
+    private func printPeers() {
+        let peers: [JSON] = host.peers().map { summary in
+            var fields: [(String, JSON)] = [("peer", .string(summary.peer.base58))]
+            let addrs = summary.identify?.listenAddrs ?? []
+            fields.append(("addrs", .array(addrs.map { .string($0.description) })))
+            fields.append(("remote_addr", summary.connection.remoteAddress.map { .string($0.description) } ?? .null))
+            fields.append(("direction", .string(summary.connection.direction.rawValue)))
+            fields.append(("agent", summary.identify?.agentVersion.map { .string($0) } ?? .null))
+            fields.append(("protocols", .array((summary.identify?.protocols ?? []).map { .string($0) })))
+            return .object(fields)
+        }
+        output.emit(.object([("event", .string("peers")), ("peers", .array(peers))]))
+    }
+
+    // MARK: Host events
+
+    private func handle(_ event: HostEvent) {
+        switch event {
+        case .connected(let peer, let info):
+            output.emit(.object([("event", .string("connected")), ("peer", .string(peer.base58)),
+                                 ("direction", .string(info.direction.rawValue)),
+                                 ("addr", info.remoteAddress.map { .string($0.description) } ?? .null)]))
+        case .disconnected(let peer, let reason):
+            output.emit(.object([("event", .string("disconnected")), ("peer", .string(peer.base58)),
+                                 ("reason", reason.map { .string("\($0)") } ?? .null)]))
+        case .identified(let peer, let info):
+            log.info("identified \(peer): \(info.agentVersion ?? "?")")
+        case .dialFailed(let address, let reason):
+            error("dial \(address) failed: \(reason)")
+        case .inboundFailed(let remote, let reason):
+            log.info("inbound from \(remote) failed: \(reason)")
+        case .pingResult(let peer, .success(let rtt)):
+            output.emit(.object([("event", .string("ping")), ("peer", .string(peer.base58)),
+                                 ("rtt_ms", .double(rtt.milliseconds))]))
+        case .pingResult(let peer, .failure(let reason)):
+            error("ping \(peer) failed: \(reason)")
+        }
+    }
+}

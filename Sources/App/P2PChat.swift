@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Network
+
+/// `p2p-chat`: the command line. See README.md for every flag and DESIGN.md for the headless contract.
+@main
+struct P2PChat: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "p2p-chat",
+        abstract: "A serverless terminal chat over libp2p.",
+        discussion: """
+            Environment: DATA_DIR (same as --data-dir). Logs go to <data-dir>/p2p-chat.log.
+            Headless mode reads commands on stdin (/peers, /ping PEERID, /quit) and writes one JSON event per line.
+            """,
+        version: HostConfig.version)
+
+    @Option(name: .customLong("data-dir"), help: "Directory for the identity, store and log (default: $DATA_DIR or $XDG_DATA_HOME/p2p-chat).")
+    var dataDir: String?
+
+    @Option(name: .customLong("listen"), help: "Multiaddr to listen on; repeatable (default: /ip4/0.0.0.0/tcp/0).")
+    var listen: [String] = []
+
+    @Option(name: .customLong("connect"), help: "Multiaddr of a peer to dial at start, ending in /p2p/<id>; repeatable.")
+    var connect: [String] = []
+
+    @Flag(name: .customLong("headless"), help: "Read commands on stdin and print JSON events (also chosen without a terminal).")
+    var headless = false
+
+    @Flag(name: .customLong("enable-perf"), help: "Serve the /perf/1.0.0 throughput protocol to peers.")
+    var enablePerf = false
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    var listenAddresses: [Multiaddr] = []
+    var connectAddresses: [Multiaddr] = []
+
+    enum CodingKeys: String, CodingKey { case dataDir, listen, connect, headless, enablePerf, logLevel }
+
+    mutating func validate() throws {
+        func parse(_ text: String, _ flag: String) throws -> Multiaddr {
+            do { return try Multiaddr(text) } catch { throw ValidationError("--\(flag) \(text): not a valid multiaddr (\(error))") }
+        }
+        listenAddresses = try (listen.isEmpty ? ["/ip4/0.0.0.0/tcp/0"] : listen).map { try parse($0, "listen") }
+        for address in listenAddresses {
+            do { _ = try TCPTransport.listenAddress(address) } catch { throw ValidationError("--listen \(address): \(error)") }
+        }
+        connectAddresses = try connect.map { try parse($0, "connect") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel): unknown level") }
+    }
+
+    func run() throws {
+        let directory = DataDirectory.resolve(flag: dataDir)
+        do { try directory.create() } catch {
+            throw fatal("cannot use data directory \(directory.path): \(error)", code: 73)
+        }
+        let sink = FileLogHandler.Sink(path: directory.logPath)
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { FileLogHandler(label: $0, sink: sink, logLevel: level) }
+        let identity: PrivateKey
+        do { identity = try directory.loadIdentity() } catch { throw fatal("\(error)", code: 73) }
+
+        if !headless && isatty(0) != 0 && isatty(1) != 0 {
+            FileHandle.standardError.write(Data("p2p-chat: the full-screen interface is not available yet; running headless.\n".utf8))
+        }
+        var config = HostConfig()
+        config.enablePerf = enablePerf
+        let reactor = Reactor()
+        let host = Network.Host(identity: identity, reactor: reactor, config: config)
+        for address in listenAddresses {
+            do { try host.listen(address) } catch { throw fatal("cannot listen on \(address): \(error)", code: 64) }
+        }
+        let session = HeadlessSession(host: host, reactor: reactor, output: StandardOutput())
+        try session.start(connectingTo: connectAddresses)
+        try reactor.run()
+    }
+
+    private func fatal(_ message: String, code: Int32) -> ExitCode {
+        FileHandle.standardError.write(Data("p2p-chat: \(message)\n".utf8))
+        return ExitCode(code)
+    }
+}

@@ -1,0 +1,233 @@
+import Logging
+
+/// The libp2p host: listens and dials over TCP, upgrades every connection (Noise, yamux), keeps one
+/// connection per peer, routes inbound streams to protocol handlers, and runs identify and ping.
+///
+/// The host is the only code that moves bytes between sockets and protocol machines. It runs on the
+/// reactor's thread and reports through `onEvent`.
+public final class Host {
+    public let identity: PrivateKey
+    public let peerID: PeerID
+    public internal(set) var config: HostConfig
+    public var onEvent: ((HostEvent) -> Void)?
+    let reactor: Reactor
+    let log: Logger
+
+    var listeners: [(listener: TCPListener, watch: WatchID, address: Multiaddr)] = []
+    var connections: [Int: Connection] = [:]
+    /// The kept, multiplexed connection of each peer.
+    var connectionByPeer: [PeerID: Connection] = [:]
+    var identified: [PeerID: IdentifyInfo] = [:]
+    var handlers: [String: (HostStream) -> StreamHandler] = [:]
+    var nextConnectionID = 1
+    var isClosed = false
+    /// One read buffer for every socket: the reactor is single-threaded.
+    var readBuffer = [UInt8](repeating: 0, count: 256 << 10)
+
+    public init(identity: PrivateKey, reactor: Reactor, config: HostConfig = HostConfig(),
+                logger: Logger = Logger(label: "p2p-chat.host")) {
+        self.identity = identity
+        self.peerID = identity.peerID
+        self.reactor = reactor
+        self.config = config
+        self.log = logger
+        registerBuiltinProtocols()
+        if config.enablePerf { registerPerf() }
+    }
+
+    // MARK: Listening
+
+    /// Binds a TCP listener; returns the bound address (port 0 resolved), without `/p2p`.
+    @discardableResult
+    public func listen(_ address: Multiaddr) throws -> Multiaddr {
+        let socketAddress = try TCPTransport.listenAddress(address)
+        let listener: TCPListener
+        do { listener = try TCPListener.bind(socketAddress) } catch let e as Errno {
+            throw HostError.invalidAddress(address, reason: "\(e)")
+        }
+        let bound = Multiaddr(tcp: listener.localAddress)
+        let watch = reactor.watch(listener.fd, .read) { [weak self] _ in self?.acceptAll(listener) }
+        listeners.append((listener, watch, bound))
+        log.info("listening on \(bound)")
+        return bound
+    }
+
+    /// Addresses others can dial, each ending in `/p2p/<our id>`; wildcard listeners expand to interfaces.
+    public var listenAddresses: [Multiaddr] {
+        listeners.flatMap { TCPTransport.dialableAddresses(for: $0.address) }
+            .map { $0.appending(.p2p(peerID)) }
+    }
+
+    private func acceptAll(_ listener: TCPListener) {
+        while true {
+            let socket: TCPSocket?
+            do { socket = try listener.accept() } catch {
+                log.warning("accept failed: \(error)")
+                return
+            }
+            guard let socket else { return }
+            guard connections.count < config.maxConnections, pendingCount < config.maxPendingConnections else {
+                log.warning("refusing inbound connection: limit reached")
+                socket.close()
+                continue
+            }
+            let connection = addConnection(direction: .inbound, socket: socket, expectedPeer: nil, dialAddress: nil)
+            connection.beginUpgrade()
+        }
+    }
+
+    var pendingCount: Int { connections.values.lazy.filter { !$0.isEstablished }.count }
+
+    // MARK: Dialing
+
+    /// Dials `address` (which should end in `/p2p/<peer>`). Failures arrive as `.dialFailed`.
+    public func dial(_ address: Multiaddr) {
+        let expected = address.peerID
+        if let expected {
+            if expected == peerID { emit(.dialFailed(address, .dialedSelf)); return }
+            if connectionByPeer[expected] != nil { return }
+            if connections.values.contains(where: { $0.expectedPeer == expected && !$0.isClosed }) { return }
+        }
+        guard connections.count < config.maxConnections else { emit(.dialFailed(address, .connectionLimit)); return }
+        let socket: TCPSocket
+        do {
+            let target = try TCPTransport.dialAddress(address)
+            socket = try TCPSocket.connect(to: target)
+        } catch let e as HostError {
+            emit(.dialFailed(address, e)); return
+        } catch let e as Errno {
+            emit(.dialFailed(address, .connectFailed(address, e))); return
+        } catch {
+            emit(.dialFailed(address, .invalidAddress(address, reason: "\(error)"))); return
+        }
+        _ = addConnection(direction: .outbound, socket: socket, expectedPeer: expected, dialAddress: address)
+    }
+
+    private func addConnection(direction: ConnectionInfo.Direction, socket: TCPSocket, expectedPeer: PeerID?,
+                               dialAddress: Multiaddr?) -> Connection {
+        let connection = Connection(id: nextConnectionID, direction: direction, socket: socket,
+                                    expectedPeer: expectedPeer, dialAddress: dialAddress, host: self)
+        nextConnectionID += 1
+        connections[connection.id] = connection
+        connection.watch = reactor.watch(socket.fd, direction == .outbound ? [.read, .write] : .read) { [weak connection] r in
+            connection?.handle(r)
+        }
+        connection.wantsWrite = direction == .outbound
+        connection.handshakeTimer = reactor.schedule(after: config.handshakeTimeout) { [weak connection] in
+            connection?.handshakeTimer = nil
+            connection?.fail(.handshakeTimeout)
+        }
+        return connection
+    }
+
+    // MARK: Connection lifecycle (called by Connection)
+
+    func connectionSecured(_ connection: Connection) throws {
+        guard let peer = connection.remotePeer else { return }
+        if peer == peerID { throw HostError.dialedSelf }
+    }
+
+    /// A connection is multiplexed. Keep exactly one per peer: when two exist (simultaneous dials), both
+    /// sides keep the one dialed by the smaller PeerID, so they agree without talking.
+    func connectionEstablished(_ connection: Connection) {
+        guard let peer = connection.remotePeer else { return }
+        if let existing = connectionByPeer[peer], existing !== connection, !existing.isClosed {
+            let preferredDialer = min(peer, peerID)
+            func dialer(_ c: Connection) -> PeerID { c.direction == .outbound ? peerID : peer }
+            if dialer(connection) == preferredDialer && dialer(existing) != preferredDialer {
+                log.debug("replacing duplicate connection to \(peer)")
+                existing.isEstablished = false
+                connectionByPeer[peer] = connection
+                connection.isEstablished = true
+                existing.close(reason: .duplicateConnection, graceful: true)
+            } else {
+                log.debug("closing duplicate connection to \(peer)")
+                connection.close(reason: .duplicateConnection, graceful: true)
+            }
+            return
+        }
+        connection.isEstablished = true
+        connectionByPeer[peer] = connection
+        log.info("connected to \(peer) (\(connection.direction.rawValue))")
+        emit(.connected(peer, connection.info))
+        startIdentify(on: connection)
+    }
+
+    func connectionClosed(_ connection: Connection, reason: HostError?) {
+        connections.removeValue(forKey: connection.id)
+        if let peer = connection.remotePeer, connectionByPeer[peer] === connection {
+            connectionByPeer.removeValue(forKey: peer)
+            identified.removeValue(forKey: peer)
+            log.info("disconnected from \(peer): \(reason.map { "\($0)" } ?? "closed")")
+            emit(.disconnected(peer, reason: reason))
+            return
+        }
+        if case .duplicateConnection? = reason { return }
+        guard let reason else { return }
+        if connection.direction == .outbound, !connection.isEstablished, let address = connection.dialAddress {
+            emit(.dialFailed(address, reason))
+        } else if !connection.isEstablished {
+            let remote = connection.socket.remoteAddress.map { "\(Multiaddr(tcp: $0))" } ?? "?"
+            log.info("inbound connection from \(remote) failed: \(reason)")
+            emit(.inboundFailed(remote: remote, reason))
+        }
+    }
+
+    func emit(_ event: HostEvent) { onEvent?(event) }
+
+    // MARK: Streams
+
+    /// Serves `protocolID` on inbound streams; `make` builds a handler per stream.
+    public func setStreamHandler(_ protocolID: String, _ make: @escaping (HostStream) -> StreamHandler) {
+        handlers[protocolID] = make
+    }
+
+    public func removeStreamHandler(_ protocolID: String) { handlers.removeValue(forKey: protocolID) }
+
+    /// The protocols we serve, as advertised by identify.
+    public var supportedProtocols: [String] { handlers.keys.sorted() }
+
+    func handlesProtocol(_ id: String) -> Bool { handlers[id] != nil }
+
+    func makeHandler(for protocolID: String, stream: HostStream) -> StreamHandler? {
+        handlers[protocolID].map { $0(stream) }
+    }
+
+    /// Opens a stream to a connected peer, proposing `protocols` in order.
+    @discardableResult
+    public func newStream(to peer: PeerID, protocols: [String], handler: StreamHandler) throws -> HostStream {
+        guard let connection = connectionByPeer[peer], connection.isMuxed else { throw HostError.notConnected(peer) }
+        return try connection.openStream(protocols: protocols, handler: handler)
+    }
+
+    // MARK: Queries
+
+    public var connectedPeers: [PeerID] { connectionByPeer.keys.sorted() }
+
+    public func isConnected(_ peer: PeerID) -> Bool { connectionByPeer[peer] != nil }
+
+    public func peers() -> [PeerSummary] {
+        connectionByPeer.sorted { $0.key < $1.key }.map { peer, connection in
+            PeerSummary(peer: peer, connection: connection.info, identify: identified[peer])
+        }
+    }
+
+    // MARK: Shutdown
+
+    /// Disconnects a peer gracefully.
+    public func disconnect(_ peer: PeerID) {
+        connectionByPeer[peer]?.close(reason: nil, graceful: true)
+    }
+
+    /// Closes every connection gracefully (GO_AWAY) and every listener.
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        for (listener, watch, _) in listeners {
+            reactor.unwatch(watch)
+            listener.close()
+        }
+        listeners.removeAll()
+        for connection in Array(connections.values) { connection.close(reason: nil, graceful: true) }
+    }
+}

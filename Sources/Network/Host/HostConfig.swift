@@ -1,0 +1,26 @@
+/// Knobs of a `Host`, with the limits it enforces named in one place.
+public struct HostConfig: Sendable {
+    /// Sent in identify as `agentVersion`.
+    public var agentVersion: String
+    /// Sent in identify as `protocolVersion` (what go and py send).
+    public var protocolVersion = "ipfs/0.1.0"
+    /// From the first byte (or the connect call) to a multiplexed, authenticated connection.
+    public var handshakeTimeout: Duration = .seconds(10)
+    /// Open connections, inbound and outbound together; beyond it new connections are refused.
+    public var maxConnections = 256
+    /// Connections still in their upgrade; bounds the work a flood of half-open sockets can cause.
+    public var maxPendingConnections = 64
+    /// Unsent bytes buffered per connection before the host stops draining the muxer.
+    public var outboxHighWater = 1 << 20
+    /// Read bytes processed per connection per readiness event before yielding to other sockets.
+    public var readBudgetPerTick = 4 << 20
+    /// Serve `/perf/1.0.0` (off by default: it lets any peer make us send data).
+    public var enablePerf = false
+
+    public init(agentVersion: String = "p2p-chat/\(HostConfig.version)") {
+        self.agentVersion = agentVersion
+    }
+
+    /// The program version, shared by identify and `--version`.
+    public static let version = "0.1.0"
+}

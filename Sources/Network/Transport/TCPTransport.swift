@@ -1,0 +1,77 @@
+/// Multiaddr ⇄ socket address for the TCP transport.
+///
+///     /ip4/<a.b.c.d>/tcp/<port>[/p2p/<id>]        direct
+///     /ip6/<addr>/tcp/<port>[/p2p/<id>]           direct
+///     /dns|dns4|dns6/<host>/tcp/<port>[/p2p/<id>] resolved with getaddrinfo at dial time
+public enum TCPTransport {
+    /// The socket address to bind for a listen multiaddr (`/ip4|ip6/…/tcp/<port>` only).
+    public static func listenAddress(_ address: Multiaddr) throws -> SocketAddress {
+        let parts = address.components
+        guard parts.count == 2, case .tcp(let port) = parts[1] else {
+            throw HostError.invalidAddress(address, reason: "expected /ip4/<addr>/tcp/<port> or /ip6/<addr>/tcp/<port>")
+        }
+        switch parts[0] {
+        case .ip4(let ip): return .ipv4(address: ip, port: port)
+        case .ip6(let ip): return .ipv6(address: ip, port: port)
+        default: throw HostError.invalidAddress(address, reason: "listen addresses must be IP addresses")
+        }
+    }
+
+    /// The socket address to connect to for a dial multiaddr (the `/p2p` suffix is ignored here).
+    public static func dialAddress(_ address: Multiaddr) throws -> SocketAddress {
+        let parts = address.removingPeerID().components
+        guard parts.count == 2, case .tcp(let port) = parts[1], port != 0 else {
+            throw HostError.invalidAddress(address, reason: "not a TCP address with a port")
+        }
+        switch parts[0] {
+        case .ip4(let ip): return .ipv4(address: ip, port: port)
+        case .ip6(let ip): return .ipv6(address: ip, port: port)
+        case .dns(let name), .dns4(let name), .dns6(let name):
+            let family: SocketAddress.Family
+            if case .dns4 = parts[0] { family = .ipv4 } else if case .dns6 = parts[0] { family = .ipv6 } else { family = .any }
+            let resolved: [SocketAddress]
+            do { resolved = try SocketAddress.resolve(host: name, port: port, family: family) } catch {
+                throw HostError.invalidAddress(address, reason: "cannot resolve \(name): \(error)")
+            }
+            guard let first = resolved.first else { throw HostError.invalidAddress(address, reason: "\(name) has no address") }
+            return first
+        default:
+            throw HostError.invalidAddress(address, reason: "unsupported transport (only TCP over IP or DNS)")
+        }
+    }
+
+    /// Addresses to advertise for a bound listener: a wildcard bind expands to every interface address.
+    public static func dialableAddresses(for bound: Multiaddr) -> [Multiaddr] {
+        let parts = bound.components
+        guard parts.count == 2, case .tcp(let port) = parts[1] else { return [bound] }
+        switch parts[0] {
+        case .ip4(let ip) where ip == [0, 0, 0, 0]:
+            return NetworkInterfaces.addresses().compactMap {
+                if case .ipv4(let a, _) = $0 { return Multiaddr(tcp: .ipv4(address: a, port: port)) } else { return nil }
+            }
+        case .ip6(let ip) where ip.allSatisfy({ $0 == 0 }):
+            return NetworkInterfaces.addresses().compactMap {
+                if case .ipv6(let a, _) = $0, !(a[0] == 0xfe && a[1] & 0xc0 == 0x80) {   // skip link-local
+                    return Multiaddr(tcp: .ipv6(address: a, port: port))
+                }
+                return nil
+            }
+        default:
+            return [bound]
+        }
+    }
+}
+
+extension Multiaddr {
+    /// `/ip4|ip6/<addr>/tcp/<port>` for a socket address.
+    public init(tcp address: SocketAddress) {
+        switch address {
+        case .ipv4(let ip, let port): self.init(components: [.ip4(ip), .tcp(port)])
+        case .ipv6(let ip, let port): self.init(components: [.ip6(ip), .tcp(port)])
+        }
+    }
+
+    init(tcp address: SocketAddress?) {
+        self.init(tcp: address ?? .ipv4(address: [0, 0, 0, 0], port: 0))
+    }
+}

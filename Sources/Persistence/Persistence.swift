@@ -1,2 +1,0 @@
-/// Persistence: the node state kept on disk.
-public enum Persistence {}
