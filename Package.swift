@@ -34,6 +34,8 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log")],
                           swiftSettings: v5),
+        .executableTarget(name: "p2p-chat-bench", dependencies: ["Network"], path: "bench/Sources",
+                          swiftSettings: v5),
         .testTarget(name: "NetworkTests", dependencies: ["Network"], swiftSettings: v5),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"], swiftSettings: v5),
         .testTarget(name: "TUITests", dependencies: ["TUI"], swiftSettings: v5),

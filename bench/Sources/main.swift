@@ -1,0 +1,2 @@
+import Network
+print("p2p-chat-bench: see bench/README.md")
