@@ -90,10 +90,11 @@ public final class Reactor {
 
     // MARK: - Timers
 
-    /// Runs `body` once, `after` from this tick's `now` (not from the wall clock this instant).
+    /// Runs `body` once, `after` from now: inside a callback that is this tick's cached `now` (the
+    /// same instant the callback hands to its machines); outside any tick (setup code) the clock.
     @discardableResult
     public func schedule(after delay: Duration, _ body: @escaping () -> Void) -> TimerID {
-        schedule(at: now + delay, body)
+        schedule(at: (inTick ? now : clock.now) + delay, body)
     }
 
     /// Runs `body` once at the first tick whose `now` is at or past `deadline`.

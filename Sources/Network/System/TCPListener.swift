@@ -48,7 +48,7 @@ public final class TCPListener {
 
     /// Accepts one pending connection: nonblocking, close-on-exec, `TCP_NODELAY`.
     /// Returns `nil` when the backlog is empty, and also for a connection that died while queued
-    /// (`ECONNABORTED`): call again until `nil`.
+    /// (`ECONNABORTED` and kin): call again until `nil`, or until the next `.read`.
     ///
     /// Throws `Errno.tooManyOpenFiles` (`EMFILE`/`ENFILE`) when out of descriptors. The pending
     /// connection stays queued and poll keeps reporting it, so the caller should stop watching the
@@ -63,7 +63,7 @@ public final class TCPListener {
                     try Syscall.nonBlocking("accept") { systemAccept(fd, sa, &length) }
                 }
             }
-        } catch let error as Errno where error == .connectionAborted {
+        } catch let error as Errno where TCPListener.transientAcceptErrors.contains(error) {
             return nil
         }
         guard case .done(let client) = result else { return nil }
@@ -77,6 +77,13 @@ public final class TCPListener {
         try SocketCalls.setNoDelay(client)
         return socket
     }
+
+    /// Errors that doom only the one queued connection, not the listener (accept(2), "Error
+    /// handling"): that connection is dropped and the caller carries on as if the backlog were empty.
+    private static let transientAcceptErrors: Set<Errno> = [
+        .connectionAborted, Errno(EPROTO), Errno(ENETDOWN), Errno(ENOPROTOOPT), Errno(EHOSTDOWN),
+        Errno(EHOSTUNREACH), Errno(EOPNOTSUPP), Errno(ENETUNREACH),
+    ]
 
     /// Stops listening and closes the descriptor. Safe to call more than once.
     public func close() {

@@ -111,12 +111,21 @@ import Testing
         #expect(reactor.now == seen[0] + .milliseconds(100))
     }
 
-    @Test func scheduleAfterCountsFromTheCachedNow() throws {
+    @Test func scheduleAfterCountsFromTheTicksNowInsideCallbacksAndTheClockOutside() throws {
         let (reactor, clock, _) = makeFakeReactor()
-        let start = reactor.now
-        clock.advance(by: .seconds(3))           // the tick has not observed this yet
-        reactor.schedule(after: .seconds(1)) {}
-        #expect(reactor.nextDeadline == start + .seconds(1))
+        clock.advance(by: .seconds(3))           // setup took a while: no tick has seen it
+        let outside = reactor.schedule(after: .seconds(1)) {}
+        #expect(reactor.nextDeadline == clock.now + .seconds(1))
+        reactor.cancel(outside)
+
+        var inside: Instant?
+        reactor.schedule(after: .zero) {
+            clock.advance(by: .seconds(5))       // a slow callback
+            reactor.schedule(after: .seconds(1)) {}
+            inside = reactor.nextDeadline
+        }
+        try reactor.runOnce(timeout: .zero)
+        #expect(inside == reactor.now + .seconds(1))
     }
 
     @Test func runReturnsAfterStop() throws {
