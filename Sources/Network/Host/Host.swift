@@ -62,7 +62,10 @@ public final class Host {
         while true {
             let socket: TCPSocket?
             do { socket = try listener.accept() } catch {
-                log.warning("accept failed: \(error)")
+                // Out of descriptors: the pending connection stays queued and poll would spin on it,
+                // so stop watching the listener for a moment.
+                log.warning("accept failed: \(error); pausing this listener for \(Self.acceptPause)")
+                pauseAccepting(listener)
                 return
             }
             guard let socket else { return }
@@ -73,6 +76,18 @@ public final class Host {
             }
             let connection = addConnection(direction: .inbound, socket: socket, expectedPeer: nil, dialAddress: nil)
             connection.beginUpgrade()
+        }
+    }
+
+    /// How long a listener rests after accept fails (e.g. EMFILE).
+    static let acceptPause: Duration = .seconds(1)
+
+    private func pauseAccepting(_ listener: TCPListener) {
+        guard let watch = listeners.first(where: { $0.listener === listener })?.watch else { return }
+        reactor.update(watch, [])
+        reactor.schedule(after: Self.acceptPause) { [weak self] in
+            guard let self, !self.isClosed else { return }
+            self.reactor.update(watch, .read)
         }
     }
 
