@@ -25,7 +25,7 @@ let package = Package(
                 dependencies: ["CSodium",
                                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                                .product(name: "Logging", package: "swift-log")],
-                exclude: ["Core/keys.proto", "Security/Noise/noise.proto", "Identify/identify.proto"],
+                exclude: ["Core/keys.proto", "Security/Noise/noise.proto", "Identify/identify.proto", "PubSub/rpc.proto"],
                 swiftSettings: v5),
         .target(name: "Persistence", swiftSettings: v5),
         .target(name: "TUI", dependencies: ["CNcurses"], swiftSettings: v5),
