@@ -10,6 +10,8 @@ public final class Host {
     public let peerID: PeerID
     public internal(set) var config: HostConfig
     public var onEvent: ((HostEvent) -> Void)?
+    /// Services built on the host (pubsub, later discovery) see every event too, before `onEvent`.
+    var observers: [(HostEvent) -> Void] = []
     let reactor: Reactor
     let log: Logger
 
@@ -188,7 +190,13 @@ public final class Host {
         }
     }
 
-    func emit(_ event: HostEvent) { onEvent?(event) }
+    func emit(_ event: HostEvent) {
+        for observer in observers { observer(event) }
+        onEvent?(event)
+    }
+
+    /// Lets a service built on the host follow connections and identify results.
+    public func addObserver(_ observer: @escaping (HostEvent) -> Void) { observers.append(observer) }
 
     // MARK: Streams
 

@@ -1,5 +1,6 @@
-/// A JSON value with ordered object keys, so every headless event prints `"event"` first.
-enum JSON {
+/// A JSON value with ordered object keys (headless events print `"event"` first; chat payloads keep the
+/// Go program's field order). Writing only; parsing uses Foundation's `JSONSerialization`.
+public enum JSON {
     case string(String)
     case int(Int)
     case double(Double)
@@ -9,7 +10,7 @@ enum JSON {
     case null
 
     /// One line of compact JSON (no newline).
-    var rendered: String {
+    public var rendered: String {
         var out = ""
         render(into: &out)
         return out
@@ -48,7 +49,7 @@ enum JSON {
     }
 
     /// Escapes per RFC 8259: quotes, backslash and every control character.
-    static func quote(_ s: String, into out: inout String) {
+    public static func quote(_ s: String, into out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -1,0 +1,80 @@
+import Foundation
+
+/// The chat payload carried in a GossipSub message's `data`, the same JSON the Go program sends:
+///
+///     {"type":"message|join|leave","content":"…","username":"…","timestamp":<unix seconds>,"from":"12D3KooW…"}
+///
+/// Extra fields are allowed (and ignored); unknown types decode as `nil` and are ignored by the caller.
+/// The JSON `from` is a claim: the trusted sender is the message's signed author (see `ChatValidator`).
+public struct ChatMessage: Equatable, Sendable {
+    public enum Kind: String, Sendable { case message, join, leave }
+
+    public var kind: Kind
+    public var content: String
+    public var username: String
+    public var timestamp: Int64
+    /// The sender's PeerID as the sender wrote it (base58). Empty when absent.
+    public var from: String
+
+    /// Content longer than this (UTF-8 bytes) is rejected by validation and refused by `/send`.
+    public static let maxContentBytes = 16 * 1024
+    /// A nick longer than this (UTF-8 bytes) is rejected.
+    public static let maxUsernameBytes = 64
+    /// A payload larger than this is rejected before parsing.
+    public static let maxPayloadBytes = maxContentBytes * 6 + 4096
+
+    public enum DecodeError: Error, Equatable, Sendable {
+        case tooLarge(Int)
+        case notJSONObject
+        case missingField(String)
+        case wrongType(field: String)
+    }
+
+    public init(kind: Kind, content: String, username: String, timestamp: Int64, from: String) {
+        self.kind = kind
+        self.content = content
+        self.username = username
+        self.timestamp = timestamp
+        self.from = from
+    }
+
+    /// UTF-8 JSON with the Go program's field order.
+    public var encoded: [UInt8] {
+        Array(JSON.object([
+            ("type", .string(kind.rawValue)),
+            ("content", .string(content)),
+            ("username", .string(username)),
+            ("timestamp", .int(Int(timestamp))),
+            ("from", .string(from)),
+        ]).rendered.utf8)
+    }
+
+    /// Parses a payload; returns nil for a well-formed message of a type we do not know.
+    public static func decode(_ data: [UInt8]) throws -> ChatMessage? {
+        guard data.count <= maxPayloadBytes else { throw DecodeError.tooLarge(data.count) }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(data), options: [])) as? [String: Any] else {
+            throw DecodeError.notJSONObject
+        }
+        guard let typeName = object["type"] else { throw DecodeError.missingField("type") }
+        guard let typeString = typeName as? String else { throw DecodeError.wrongType(field: "type") }
+        guard let kind = Kind(rawValue: typeString) else { return nil }
+        func string(_ key: String) throws -> String {
+            guard let value = object[key] else { return "" }
+            guard let s = value as? String else { throw DecodeError.wrongType(field: key) }
+            return s
+        }
+        let timestamp: Int64
+        switch object["timestamp"] {
+        case nil: timestamp = 0
+        case let n as NSNumber where isNumberNotBool(n): timestamp = n.int64Value
+        default: throw DecodeError.wrongType(field: "timestamp")
+        }
+        return ChatMessage(kind: kind, content: try string("content"), username: try string("username"),
+                           timestamp: timestamp, from: try string("from"))
+    }
+}
+
+/// JSONSerialization gives booleans as NSNumber too; a timestamp must be a number, not `true`.
+private func isNumberNotBool(_ n: NSNumber) -> Bool {
+    String(cString: n.objCType) != "c"
+}
