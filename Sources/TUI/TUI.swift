@@ -1,2 +1,0 @@
-/// TUI: the terminal user interface.
-public enum TUI {}
