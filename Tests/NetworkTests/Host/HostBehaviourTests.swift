@@ -88,6 +88,22 @@ extension HostTests {
             try h.expectServes(b)
         }
 
+        /// `maxPendingConnections = 2`: a third connection still in its upgrade is refused at accept.
+        @Test func pendingConnectionLimit() throws {
+            let h = HostHarness()
+            defer { h.shutdown() }
+            let b = try h.makeHost { $0.maxPendingConnections = 2 }
+            let silent = try (0..<2).map { _ in try RawPeer(connectingTo: b.address, in: h) }
+            try h.run("both accepted") { b.connectionCount == 2 }
+            let third = try RawPeer(connectingTo: b.address, in: h)
+            try third.waitUntilClosedByRemote()
+            #expect(third.received.isEmpty)
+            #expect(b.inboundFailures.count == 1 && b.inboundFailures.first?.isConnectionLimit == true)
+            for raw in silent { raw.close() }
+            try h.run("silent peers gone") { b.connectionCount == 0 }
+            try h.expectServes(b)
+        }
+
         /// `close()` says goodbye with GO_AWAY: the other side reports an orderly disconnect (no reason).
         @Test func gracefulClose() throws {
             let h = HostHarness()

@@ -33,13 +33,26 @@ final class RawPeer {
 
     var peerID: PeerID { identity.peerID }
 
-    init(connectingTo address: Multiaddr, in harness: HostHarness, identity: PrivateKey = .generate()) throws {
+    /// Dials `address` (a host's listener) and waits until TCP is up.
+    convenience init(connectingTo address: Multiaddr, in harness: HostHarness, identity: PrivateKey = .generate()) throws {
+        try self.init(socket: TCPSocket.connect(to: TCPTransport.dialAddress(address)), in: harness, identity: identity)
+        try harness.run("raw peer connected") { isConnected || isClosedByRemote }
+    }
+
+    /// Waits for a host to dial `listener` and takes that connection (the raw peer is then the listener side).
+    convenience init(acceptingFrom listener: TCPListener, in harness: HostHarness, identity: PrivateKey = .generate()) throws {
+        var accepted: TCPSocket?
+        try harness.run("raw peer accepted") { accepted = try listener.accept(); return accepted != nil }
+        try self.init(socket: accepted!, in: harness, identity: identity)
+        isConnected = true
+    }
+
+    private init(socket: TCPSocket, in harness: HostHarness, identity: PrivateKey) throws {
         self.harness = harness
         self.identity = identity
-        socket = try TCPSocket.connect(to: TCPTransport.dialAddress(address))
+        self.socket = socket
         watch = harness.reactor.watch(socket.fd, [.read, .write]) { [weak self] in self?.handle($0) }
         harness.register(self)
-        try harness.run("raw peer connected") { isConnected || isClosedByRemote }
     }
 
     // MARK: Socket
