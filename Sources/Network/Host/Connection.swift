@@ -100,14 +100,16 @@ final class Connection {
             do {
                 result = try host.readBuffer.withUnsafeMutableBytes { try socket.read(into: $0) }
             } catch let e as Errno {
-                fail(.socket(e)); return
+                // A peer that closes right after GO_AWAY with our bytes unread resets the connection.
+                if peerSaidGoodbye { close(reason: nil, graceful: false) } else { fail(.socket(e)) }
+                return
             } catch { fail(.connectionClosed(reason: "\(error)")); return }
             switch result {
             case .wouldBlock:
                 return
             case .eof:
                 // After the peer's GO_AWAY (normal), EOF is an orderly goodbye, not a failure.
-                if case .muxed(let yamux) = stage, yamux.remoteGoAwayCode == YamuxGoAwayCode.normal {
+                if peerSaidGoodbye {
                     close(reason: nil, graceful: false)
                 } else {
                     close(reason: .connectionClosed(reason: "remote closed the TCP connection"), graceful: false)
@@ -121,6 +123,12 @@ final class Connection {
                 }
             }
         }
+    }
+
+    /// The peer sent GO_AWAY(normal): its end of the connection is an orderly goodbye, not a failure.
+    private var peerSaidGoodbye: Bool {
+        if case .muxed(let yamux) = stage { return yamux.remoteGoAwayCode == YamuxGoAwayCode.normal }
+        return false
     }
 
     /// Runs `body`, then flushes once, so a burst of handler writes becomes one socket write.
@@ -227,6 +235,9 @@ final class Connection {
         if graceful, case .muxed(let yamux) = stage {
             yamux.goAway(0)
             flush()
+            // FIN right behind GO_AWAY: if unread input makes close() send RST, the peer still reads
+            // GO_AWAY and then EOF (a FIN that arrived before the RST reads as EOF, not ECONNRESET).
+            socket.shutdownWrite()
         }
         stage = .closed
         if let handshakeTimer { host.reactor.cancel(handshakeTimer) }

@@ -72,8 +72,10 @@ public final class Host {
             }
             guard let socket else { return }
             guard connections.count < config.maxConnections, pendingCount < config.maxPendingConnections else {
-                log.warning("refusing inbound connection: limit reached")
+                let remote = socket.remoteAddress.map { "\(Multiaddr(tcp: $0))" } ?? "?"
+                log.warning("refusing inbound connection from \(remote): limit reached")
                 socket.close()
+                emit(.inboundFailed(remote: remote, .connectionLimit))
                 continue
             }
             let connection = addConnection(direction: .inbound, socket: socket, expectedPeer: nil, dialAddress: nil)
@@ -157,6 +159,9 @@ public final class Host {
                 connectionByPeer[peer] = connection
                 connection.isEstablished = true
                 existing.close(reason: .duplicateConnection, graceful: true)
+                // `connected` was reported for `existing`; identify (and whatever services start on
+                // `.identified`) must run again on the connection that stays.
+                startIdentify(on: connection)
             } else {
                 log.debug("closing duplicate connection to \(peer)")
                 connection.close(reason: .duplicateConnection, graceful: true)

@@ -8,7 +8,7 @@ public enum HostEvent {
     case identified(PeerID, IdentifyInfo)
     /// A dial failed before a connection was established.
     case dialFailed(Multiaddr, HostError)
-    /// An inbound connection failed during its upgrade (logged; nothing else is affected).
+    /// An inbound connection failed during its upgrade, or was refused at accept (`.connectionLimit`).
     case inboundFailed(remote: String, HostError)
     /// Result of `Host.ping(_:)`.
     case pingResult(PeerID, Result<Duration, HostError>)
