@@ -101,6 +101,7 @@ public final class Host {
 
     /// Dials `address` (which should end in `/p2p/<peer>`). Failures arrive as `.dialFailed`.
     public func dial(_ address: Multiaddr) {
+        guard !isClosed else { emit(.dialFailed(address, .hostClosed)); return }
         let expected = address.peerID
         if let expected {
             if expected == peerID { emit(.dialFailed(address, .dialedSelf)); return }
