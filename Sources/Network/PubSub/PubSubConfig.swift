@@ -73,3 +73,10 @@ public struct PeerScoreParams: Sendable {
 
     public init() {}
 }
+
+extension PubSubConfig {
+    /// The GossipSub parameters, when that is the router.
+    public var gossipParams: GossipSubParams? {
+        if case .gossipsub(let p) = router { return p } else { return nil }
+    }
+}
