@@ -217,3 +217,8 @@ struct SplitMix64: RandomNumberGenerator {
     }
     mutating func fork() -> SplitMix64 { SplitMix64(seed: next()) }
 }
+
+extension PubSub {
+    /// Lowers `peer`'s score as for a behaviour violation (e.g. the app caught it rate-limit spamming).
+    public func penalize(_ peer: PeerID) { router.penalize(peer, .misbehaviour) }
+}
