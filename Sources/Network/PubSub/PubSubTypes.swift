@@ -1,0 +1,73 @@
+/// A message's identity on the pubsub network: by default `from || seqno` (the same function on every peer).
+public struct MessageID: Hashable, Sendable, CustomStringConvertible {
+    public let bytes: [UInt8]
+    public init(bytes: [UInt8]) { self.bytes = bytes }
+    public var description: String { bytes.hex }
+}
+
+/// A validated message, handed to the app once (our own publishes included).
+public struct InboundMessage: Sendable {
+    public let id: MessageID
+    public let topic: String
+    /// The signed author.
+    public let from: PeerID
+    public let data: [UInt8]
+    public let seqno: UInt64
+    /// The peer that relayed it to us; `nil` for our own publishes.
+    public let receivedFrom: PeerID?
+}
+
+/// The app validator's verdict: `.reject` penalises the relaying peer, `.ignore` just drops the message.
+public enum ValidationResult: Sendable, Equatable {
+    case accept, reject, ignore
+}
+
+/// Work the engine asks its owner (the Host) to do.
+public enum PubSubCommand: Sendable {
+    /// One uvarint-framed RPC, ready to write on our long-lived outbound stream to the peer.
+    case send(PeerID, [UInt8])
+    /// A validated message seen for the first time (our own publishes exactly once).
+    case deliver(InboundMessage)
+    /// The peer's inbound stream lost framing (bad length prefix); drop the connection (or at least that stream).
+    case disconnect(PeerID, reason: PubSubError)
+    /// A peer learnt through peer exchange (PRUNE PX) from a well-behaved peer; addresses unknown (dial via discovery).
+    case connect(PeerID)
+}
+
+/// Everything that can go wrong in the pubsub engine, with context.
+public enum PubSubError: Error, Equatable, Sendable {
+    case badLengthPrefix(Varint.DecodeError)
+    case rpcTooLarge(length: UInt64, limit: Int)
+    case malformedRPC(ProtoWire.Error)
+    case malformedControl
+    case missingSignatureFields
+    case badSeqno(length: Int)
+    case invalidFrom
+    case keyMismatch
+    case invalidSignature
+    case missingTopic
+    case messageTooLarge(size: Int, limit: Int)
+    case rejectedByValidator(ValidationResult)
+    case notSubscribed(String)
+}
+
+/// Counters for dropped and invalid input, for tests, `/peers` and benchmarks.
+public struct PubSubCounters: Sendable, Equatable {
+    public var rpcsReceived = 0
+    public var oversizeRPCs = 0
+    public var malformedRPCs = 0
+    public var graylistedRPCs = 0
+    public var messagesReceived = 0
+    public var duplicates = 0
+    public var invalidSignatures = 0
+    public var unsignedMessages = 0
+    public var unsubscribedTopic = 0
+    public var rejected = 0
+    public var ignored = 0
+    public var delivered = 0
+    public var excessSubscriptions = 0
+    public var ihavesIgnored = 0
+    public var iwantsIgnored = 0
+    public var graftsDuringBackoff = 0
+    public init() {}
+}

@@ -1,0 +1,76 @@
+/// StrictSign (pubsub spec "Message Signing"): every message carries `from`, `seqno` and an Ed25519 `signature`
+/// over `"libp2p-pubsub:" || Marshal(Message without fields 5 and 6)`. Verification strips 5/6 from the
+/// *received* bytes, so fields we don't know (or order differently) stay covered exactly as the author signed.
+enum StrictSign {
+    static let prefix = Array("libp2p-pubsub:".utf8)
+    static let seqnoLength = 8
+
+    /// Encodes and signs one message of ours: fields 1–4 in order (data always present, even empty, because
+    /// py rebuilds the message to verify and would emit an empty `data`), then field 5. No `key` for Ed25519.
+    static func encode(from: PeerID, data: [UInt8], seqno: UInt64, topic: String, identity: PrivateKey) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(prefix.count + from.bytes.count + data.count + topic.utf8.count + 96)
+        out += prefix
+        ProtoWire.appendBytes(1, from.bytes, to: &out)
+        ProtoWire.appendBytes(2, data, to: &out)
+        ProtoWire.appendBytes(3, seqnoBytes(seqno), to: &out)
+        ProtoWire.appendBytes(4, topic.utf8, to: &out)
+        let signature = identity.sign(out)
+        out.removeFirst(prefix.count)
+        ProtoWire.appendBytes(5, signature, to: &out)
+        return out
+    }
+
+    static func seqnoBytes(_ seqno: UInt64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: seqno >> (56 - 8 * UInt64($0))) }
+    }
+
+    /// Big-endian seqno of any length up to 8 bytes (py and go send 8).
+    static func seqnoValue(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        bytes.suffix(8).reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// Checks a scanned message's signature; `keys` caches author keys by `from` bytes.
+    /// Returns the verified author.
+    static func verify(_ m: ScannedMessage, in buf: [UInt8], keys: inout AuthorKeyCache) throws -> PeerID {
+        guard let fromRange = m.from, let sigRange = m.signature, m.seqno != nil else {
+            throw PubSubError.missingSignatureFields
+        }
+        let (author, key) = try keys.key(from: buf[fromRange], keyField: m.key.map { buf[$0] })
+        var signed: [UInt8] = prefix
+        if let end = m.signedPrefixEnd {
+            signed.append(contentsOf: buf[m.range.lowerBound..<end])
+        } else {
+            var pos = m.range.lowerBound
+            while pos < m.range.upperBound {
+                let start = pos
+                let (number, _) = try ProtoWire.nextField(buf, &pos, end: m.range.upperBound)
+                if number != 5 && number != 6 { signed.append(contentsOf: buf[start..<pos]) }
+            }
+        }
+        guard key.verify(signature: Array(buf[sigRange]), for: signed) else { throw PubSubError.invalidSignature }
+        return author
+    }
+}
+
+/// Author public keys by `from` bytes, so a busy author's key is parsed once, not per message.
+struct AuthorKeyCache {
+    static let capacity = 4096
+    private var keys: [ArraySlice<UInt8>: (PeerID, PublicKey)] = [:]
+
+    mutating func key(from: ArraySlice<UInt8>, keyField: ArraySlice<UInt8>?) throws -> (PeerID, PublicKey) {
+        if keyField == nil, let cached = keys[from] { return cached }
+        guard let peer = try? PeerID(multihash: Array(from)) else { throw PubSubError.invalidFrom }
+        let key: PublicKey
+        if let keyField {
+            guard let k = try? PublicKey(protobuf: Array(keyField)), peer.matches(k) else { throw PubSubError.keyMismatch }
+            key = k
+        } else {
+            guard let k = peer.publicKey else { throw PubSubError.invalidFrom }
+            key = k
+        }
+        if keys.count >= Self.capacity { keys.removeAll(keepingCapacity: true) }
+        keys[ArraySlice(Array(from))] = (peer, key)
+        return (peer, key)
+    }
+}
