@@ -28,15 +28,18 @@ final class HeadlessSession {
 
     let host: Network.Host
     let reactor: Reactor
+    let rooms: ChatRooms
     let output: EventOutput
     let log = Logger(label: "p2p-chat.headless")
     var stdinWatch: WatchID?
     var lineBuffer: [UInt8] = []
+    var isQuitting = false
     var diagnostics: Diagnostics!
 
-    init(host: Network.Host, reactor: Reactor, output: EventOutput) {
+    init(host: Network.Host, reactor: Reactor, rooms: ChatRooms, output: EventOutput) {
         self.host = host
         self.reactor = reactor
+        self.rooms = rooms
         self.output = output
     }
 
@@ -47,19 +50,27 @@ final class HeadlessSession {
             try reactor.onSignal(signal) { [unowned self] in self.quit() }
         }
         stdinWatch = reactor.watch(0, .read) { [unowned self] _ in self.readStdin() }
+        rooms.onLine = { [unowned self] in self.emit($0) }
+        let startRoom = rooms.current
         output.emit(.object([
             ("event", .string("ready")),
             ("peer", .string(host.peerID.base58)),
             ("addrs", .array(host.listenAddresses.map { .string($0.description) })),
             ("agent", .string(host.config.agentVersion)),
+            ("room", .string(startRoom)),
+            ("nick", .string(rooms.nick)),
         ]))
+        try? rooms.join(startRoom)
         for address in addresses { host.dial(address) }
     }
 
     func quit() {
+        guard !isQuitting else { return }
+        isQuitting = true
         log.info("quitting")
         if let stdinWatch { reactor.unwatch(stdinWatch) }
         stdinWatch = nil
+        rooms.leaveAll()   // written to the sockets before the GO_AWAY that close() sends
         host.close()
         reactor.stop()
     }
@@ -100,17 +111,21 @@ final class HeadlessSession {
     /// Sorted command table; a unique prefix selects a command (`/pi` → `/ping`).
     static let commands: [(name: String, usage: String, hidden: Bool)] = [
         ("echo-test", "/echo-test PEERID NBYTES", true),
+        ("join", "/join ROOM", false),
+        ("leave", "/leave [ROOM]", false),
+        ("nick", "/nick NAME", false),
         ("peers", "/peers", false),
         ("perf", "/perf PEERID UPLOAD DOWNLOAD", true),
         ("ping", "/ping PEERID", false),
         ("quit", "/quit", false),
+        ("rooms", "/rooms", false),
     ]
 
     func runLine(_ raw: String) {
         let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !line.isEmpty else { return }
         guard line.hasPrefix("/") else {
-            error("chat messages need rooms, which this version does not have yet; commands: /peers, /ping PEERID, /quit")
+            attempt { try rooms.say(line) }
             return
         }
         let words = line.dropFirst().split(separator: " ", omittingEmptySubsequences: true).map(String.init)
@@ -125,6 +140,18 @@ final class HeadlessSession {
         let args = Array(words.dropFirst())
         switch command.name {
         case "peers": printPeers()
+        case "join":
+            guard args.count == 1 else { error("usage: \(command.usage)"); return }
+            attempt { try rooms.join(args[0]) }
+        case "leave":
+            guard args.count <= 1 else { error("usage: \(command.usage)"); return }
+            attempt { try rooms.leave(args.first ?? rooms.current) }
+        case "nick":
+            guard args.count == 1 else { error("usage: \(command.usage)"); return }
+            attempt { try rooms.setNick(args[0]) }
+        case "rooms":
+            output.emit(.object([("event", .string("rooms")), ("current", .string(rooms.current)),
+                                 ("rooms", .array(rooms.rooms.map { .string($0) }))]))
         case "ping":
             guard args.count == 1, let peer = try? PeerID(args[0]) else { error("usage: \(command.usage)"); return }
             host.ping(peer)
@@ -143,6 +170,19 @@ final class HeadlessSession {
         }
     }
 
+    private func attempt(_ body: () throws -> Void) {
+        do { try body() } catch { self.error("\(error)") }
+    }
+
+    private func emit(_ line: ChatLine) {
+        output.emit(.object([
+            ("event", .string("message")), ("room", .string(line.room)), ("type", .string(line.message.kind.rawValue)),
+            ("from", .string(line.author.base58)), ("username", .string(line.message.username)),
+            ("content", .string(line.message.content)), ("timestamp", .int(Int(line.message.timestamp))),
+            ("id", .string(line.id.description)),
+        ]))
+    }
+
     private func printPeers() {
         let peers: [JSON] = host.peers().map { summary in
             var fields: [(String, JSON)] = [("peer", .string(summary.peer.base58))]
@@ -152,6 +192,7 @@ final class HeadlessSession {
             fields.append(("direction", .string(summary.connection.direction.rawValue)))
             fields.append(("agent", summary.identify?.agentVersion.map { .string($0) } ?? .null))
             fields.append(("protocols", .array((summary.identify?.protocols ?? []).map { .string($0) })))
+            fields.append(("rooms", .array(rooms.pubsub.engine.topics(of: summary.peer).map { .string($0) })))
             return .object(fields)
         }
         output.emit(.object([("event", .string("peers")), ("peers", .array(peers))]))

@@ -11,9 +11,16 @@ struct P2PChat: ParsableCommand {
         abstract: "A serverless terminal chat over libp2p.",
         discussion: """
             Environment: DATA_DIR (same as --data-dir). Logs go to <data-dir>/p2p-chat.log.
-            Headless mode reads commands on stdin (/peers, /ping PEERID, /quit) and writes one JSON event per line.
+            Environment: CHAT_TOPIC (same as --room).
+            Headless mode reads lines on stdin (text is sent to the current room; /join, /leave, /nick, /rooms, /peers, /ping PEERID, /quit) and writes one JSON event per line.
             """,
         version: HostConfig.version)
+
+    @Option(name: .customLong("room"), help: "Room (GossipSub topic) to start in (default: $CHAT_TOPIC or p2p-chat-default).")
+    var room: String?
+
+    @Option(name: .customLong("nick"), help: "Nickname shown to others (default: user_NNNN, stable for this identity).")
+    var nick: String?
 
     @Option(name: .customLong("data-dir"), help: "Directory for the identity, store and log (default: $DATA_DIR or $XDG_DATA_HOME/p2p-chat).")
     var dataDir: String?
@@ -36,7 +43,7 @@ struct P2PChat: ParsableCommand {
     var listenAddresses: [Multiaddr] = []
     var connectAddresses: [Multiaddr] = []
 
-    enum CodingKeys: String, CodingKey { case dataDir, listen, connect, headless, enablePerf, logLevel }
+    enum CodingKeys: String, CodingKey { case room, nick, dataDir, listen, connect, headless, enablePerf, logLevel }
 
     mutating func validate() throws {
         func parse(_ text: String, _ flag: String) throws -> Multiaddr {
@@ -48,6 +55,9 @@ struct P2PChat: ParsableCommand {
         }
         connectAddresses = try connect.map { try parse($0, "connect") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel): unknown level") }
+        let startRoom = room ?? ProcessInfo.processInfo.environment["CHAT_TOPIC"].flatMap { $0.isEmpty ? nil : $0 }
+        if let startRoom, !ChatRooms.isValidRoom(startRoom) { throw ValidationError("--room \(startRoom): not a usable room name") }
+        if let nick, !ChatRooms.isValidNick(nick) { throw ValidationError("--nick \(nick): use 1–64 bytes without spaces or control characters") }
     }
 
     func run() throws {
@@ -71,7 +81,13 @@ struct P2PChat: ParsableCommand {
         for address in listenAddresses {
             do { try host.listen(address) } catch { throw fatal("cannot listen on \(address): \(error)", code: 64) }
         }
-        let session = HeadlessSession(host: host, reactor: reactor, output: StandardOutput())
+        // Seqnos start at the wall clock in nanoseconds (as go-libp2p does), so they keep increasing across restarts.
+        let seqnoStart = UInt64(max(0, Date().timeIntervalSince1970) * 1e9)
+        let engine = PubSub(identity: identity, seqnoStart: seqnoStart, now: reactor.now)
+        let pubsub = PubSubService(host: host, engine: engine)
+        let startRoom = room ?? ProcessInfo.processInfo.environment["CHAT_TOPIC"].flatMap { $0.isEmpty ? nil : $0 }
+        let rooms = ChatRooms(pubsub: pubsub, me: host.peerID, nick: nick, room: startRoom ?? ChatRooms.defaultRoom)
+        let session = HeadlessSession(host: host, reactor: reactor, rooms: rooms, output: StandardOutput())
         try session.start(connectingTo: connectAddresses)
         try reactor.run()
     }

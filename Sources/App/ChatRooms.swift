@@ -1,0 +1,142 @@
+import Foundation
+import Network
+import TUI
+
+/// A chat message as the front ends show it: the validated payload plus who signed it and where.
+struct ChatLine {
+    var room: String
+    var message: ChatMessage
+    /// The signed author: the only sender identity we trust.
+    var author: PeerID
+    var id: MessageID
+    var isOwn: Bool
+}
+
+/// Rooms, nick and the chat protocol over pubsub: a `join` when entering a room, a `leave` when leaving
+/// or quitting, text as `message`, each validated by `ChatValidator` before anyone sees it.
+final class ChatRooms {
+    static let defaultRoom = "p2p-chat-default"
+    /// Room names are topic strings; keep them printable and short.
+    static let maxRoomNameBytes = 256
+
+    enum RoomError: Error, CustomStringConvertible {
+        case badRoomName(String)
+        case notJoined(String)
+        case alreadyJoined(String)
+        case lastRoom
+        case badNick(String)
+        case tooLong(Int)
+        case publish(Error)
+
+        var description: String {
+            switch self {
+            case .badRoomName(let r): return "bad room name \"\(r)\": use 1–\(ChatRooms.maxRoomNameBytes) printable characters"
+            case .notJoined(let r): return "not in room \(r)"
+            case .alreadyJoined(let r): return "already in room \(r)"
+            case .lastRoom: return "cannot leave the last room; /quit to exit"
+            case .badNick(let n): return "bad nick \"\(n)\": use 1–\(ChatMessage.maxUsernameBytes) bytes without spaces or control characters"
+            case .tooLong(let n): return "message of \(n) bytes is over the \(ChatMessage.maxContentBytes)-byte limit"
+            case .publish(let e): return "could not send: \(e)"
+            }
+        }
+    }
+
+    let pubsub: PubSubService
+    let me: PeerID
+    private(set) var nick: String
+    private(set) var rooms: [String] = []
+    private(set) var current: String
+    var validator = ChatValidator()
+    /// Payloads validated and about to be delivered, by message ID.
+    private var accepted: [MessageID: ChatMessage] = [:]
+    var onLine: ((ChatLine) -> Void)?
+
+    init(pubsub: PubSubService, me: PeerID, nick: String?, room: String) {
+        self.pubsub = pubsub
+        self.me = me
+        self.nick = nick ?? ChatRooms.defaultNick(for: me)
+        self.current = room
+        pubsub.engine.validator = { [unowned self] message in self.validate(message) }
+        pubsub.onMessage = { [unowned self] message in self.deliver(message) }
+    }
+
+    /// `user_NNNN`, the same for a given identity (the Go program picks a new one per run).
+    static func defaultNick(for peer: PeerID) -> String {
+        let digest = Sodium.sha256(peer.bytes)
+        let n = (Int(digest[0]) << 8 | Int(digest[1])) % 10_000
+        return "user_" + String(repeating: "0", count: 4 - String(n).count) + String(n)
+    }
+
+    static func isValidRoom(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= maxRoomNameBytes && TUI.Sanitizer.isClean(name)
+            && !name.unicodeScalars.contains { $0.properties.isWhitespace }
+    }
+
+    // MARK: Commands
+
+    func join(_ room: String) throws {
+        guard Self.isValidRoom(room) else { throw RoomError.badRoomName(room) }
+        guard !rooms.contains(room) else { throw RoomError.alreadyJoined(room) }
+        rooms.append(room)
+        current = room
+        pubsub.subscribe(room)
+        try? send(.join, content: "\(nick) joined", to: room)
+    }
+
+    func leave(_ room: String) throws {
+        guard rooms.contains(room) else { throw RoomError.notJoined(room) }
+        guard rooms.count > 1 else { throw RoomError.lastRoom }
+        try? send(.leave, content: "\(nick) left", to: room)
+        pubsub.unsubscribe(room)
+        rooms.removeAll { $0 == room }
+        if current == room { current = rooms[rooms.count - 1] }
+    }
+
+    static func isValidNick(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= ChatMessage.maxUsernameBytes && TUI.Sanitizer.isClean(name)
+            && !name.unicodeScalars.contains { $0.properties.isWhitespace }
+    }
+
+    func setNick(_ name: String) throws {
+        guard Self.isValidNick(name) else { throw RoomError.badNick(name) }
+        nick = name
+    }
+
+    func say(_ text: String) throws {
+        guard text.utf8.count <= ChatMessage.maxContentBytes else { throw RoomError.tooLong(text.utf8.count) }
+        try send(.message, content: text, to: current)
+    }
+
+    /// Sends `leave` to every room (before the host closes, so the frames go out first).
+    func leaveAll() {
+        for room in rooms { try? send(.leave, content: "\(nick) left", to: room) }
+    }
+
+    private func send(_ kind: ChatMessage.Kind, content: String, to room: String) throws {
+        let message = ChatMessage(kind: kind, content: content, username: nick,
+                                  timestamp: Int64(Date().timeIntervalSince1970), from: me.base58)
+        do { try pubsub.publish(topic: room, data: message.encoded) } catch { throw RoomError.publish(error) }
+    }
+
+    // MARK: Inbound
+
+    private func validate(_ message: InboundMessage) -> ValidationResult {
+        let verdict = validator.validate(message.data, author: message.from, isOwn: message.from == me,
+                                         now: pubsub.now)
+        switch verdict {
+        case .accept(let chat):
+            if accepted.count >= 1024 { accepted.removeAll() }   // bound: delivery normally follows at once
+            accepted[message.id] = chat                            // so the JSON is parsed only once
+            return .accept
+        case .reject: return .reject
+        case .ignore: return .ignore
+        }
+    }
+
+    private func deliver(_ message: InboundMessage) {
+        let parsed = accepted.removeValue(forKey: message.id)
+        guard rooms.contains(message.topic), let chat = parsed ?? (try? ChatMessage.decode(message.data)) ?? nil else { return }
+        onLine?(ChatLine(room: message.topic, message: chat, author: message.from, id: message.id,
+                         isOwn: message.from == me))
+    }
+}

@@ -1,0 +1,154 @@
+/// Connects a sans-IO `PubSub` engine to the host's streams:
+///
+///     identify lists /meshsub/* or /floodsub/*  ──► open ONE long-lived outbound stream (write only)
+///                                                   └─ negotiated: engine.addPeer → hello RPC
+///     inbound pubsub stream (any number)       ──► every byte to engine.receive(from: peer)
+///     engine commands                          ──► .send: write on the peer's outbound stream
+///                                                  .deliver: onMessage    .disconnect: host.disconnect
+///     engine deadline (heartbeat)              ──► one reactor timer, re-armed after every drain
+///
+/// The outbound stream is never half-closed; its end (or the connection's) removes the peer.
+public final class PubSubService {
+    public let engine: PubSub
+    unowned let host: Host
+    var outbound: [PeerID: HostStream] = [:]
+    var opening: Set<PeerID> = []
+    var timer: (id: TimerID, deadline: Instant)?
+    /// Validated messages, each delivered once (our own publishes included).
+    public var onMessage: ((InboundMessage) -> Void)?
+
+    public init(host: Host, engine: PubSub) {
+        self.host = host
+        self.engine = engine
+        for proto in engine.protocols {
+            host.setStreamHandler(proto) { [unowned self] _ in InboundPubSubStream(service: self) }
+        }
+        host.addObserver { [unowned self] in self.handle($0) }
+    }
+
+    /// The reactor's time for this tick.
+    public var now: Instant { host.reactor.now }
+
+    // MARK: Application calls
+
+    public func subscribe(_ topic: String) {
+        engine.subscribe(topic, now: now)
+        drain()
+    }
+
+    public func unsubscribe(_ topic: String) {
+        engine.unsubscribe(topic, now: now)
+        drain()
+    }
+
+    @discardableResult
+    public func publish(topic: String, data: [UInt8]) throws -> MessageID {
+        let id = try engine.publish(topic: topic, data: data, now: now)
+        drain()
+        return id
+    }
+
+    /// Peers with an open pubsub stream.
+    public var peers: [PeerID] { outbound.keys.sorted() }
+
+    // MARK: Host events
+
+    private func handle(_ event: HostEvent) {
+        switch event {
+        case .identified(let peer, let info):
+            if info.protocols.contains(where: engine.protocols.contains) { openOutbound(to: peer) }
+        case .disconnected(let peer, _):
+            opening.remove(peer)
+            if outbound.removeValue(forKey: peer) != nil {
+                engine.removePeer(peer, now: now)
+                drain()
+            }
+        default:
+            break
+        }
+    }
+
+    func openOutbound(to peer: PeerID) {
+        guard outbound[peer] == nil, !opening.contains(peer), host.isConnected(peer) else { return }
+        opening.insert(peer)
+        do {
+            try host.newStream(to: peer, protocols: engine.protocols, handler: OutboundPubSubStream(service: self))
+        } catch {
+            opening.remove(peer)
+            host.log.info("cannot open pubsub stream to \(peer): \(error)")
+        }
+    }
+
+    func outboundOpened(_ stream: HostStream) {
+        opening.remove(stream.peer)
+        guard let proto = stream.protocolID else { return }
+        outbound[stream.peer] = stream
+        engine.addPeer(stream.peer, protocol: proto, now: now)
+        drain()
+    }
+
+    func outboundClosed(_ stream: HostStream, error: HostError?) {
+        opening.remove(stream.peer)
+        guard outbound[stream.peer] === stream else { return }
+        outbound.removeValue(forKey: stream.peer)
+        engine.removePeer(stream.peer, now: now)
+        drain()
+    }
+
+    func received(_ bytes: [UInt8], from peer: PeerID) {
+        engine.receive(bytes, from: peer, now: now)
+        drain()
+        openOutbound(to: peer)   // a peer that talks pubsub to us gets our stream even before identify
+    }
+
+    // MARK: Engine commands and timer
+
+    func drain() {
+        while let command = engine.pollCommand() {
+            switch command {
+            case .send(let peer, let frame):
+                outbound[peer]?.write(frame)
+            case .deliver(let message):
+                onMessage?(message)
+            case .disconnect(let peer, let reason):
+                host.log.info("pubsub disconnects \(peer): \(reason)")
+                host.disconnect(peer)
+            case .connect:
+                break   // PX peers come without addresses we can dial until discovery lands
+            }
+        }
+        rearm()
+    }
+
+    private func rearm() {
+        guard let deadline = engine.nextDeadline() else { return }
+        if let current = timer, current.deadline <= deadline { return }
+        if let current = timer { host.reactor.cancel(current.id) }
+        let id = host.reactor.schedule(at: deadline) { [weak self] in
+            guard let self else { return }
+            self.timer = nil
+            self.engine.handleTimeout(now: self.host.reactor.now)
+            self.drain()
+        }
+        timer = (id, deadline)
+    }
+}
+
+/// Our write-only stream to a peer.
+final class OutboundPubSubStream: StreamHandler {
+    unowned let service: PubSubService
+    init(service: PubSubService) { self.service = service }
+
+    func streamOpened(_ stream: HostStream) { service.outboundOpened(stream) }
+    func streamRemoteClosed(_ stream: HostStream) { stream.reset() }
+    func streamClosed(_ stream: HostStream, error: HostError?) { service.outboundClosed(stream, error: error) }
+}
+
+/// A peer's stream to us: read only.
+final class InboundPubSubStream: StreamHandler {
+    unowned let service: PubSubService
+    init(service: PubSubService) { self.service = service }
+
+    func stream(_ stream: HostStream, received bytes: [UInt8]) { service.received(bytes, from: stream.peer) }
+    func streamRemoteClosed(_ stream: HostStream) { stream.closeWrite() }
+}
