@@ -34,12 +34,15 @@ stdin: one command per line (a leading "/" is accepted, so are JSON objects
   publish-corrupt <topic> <content…>  → a chat message signed by us whose signature has one bit flipped, written
                                         by hand to every pubsub peer subscribed to the topic (py's own
                                         publish path would drop it); {"event":"published-corrupt",…,"peers":[…]}
+  publish-direct <topic> <text…>      → the text, correctly signed, written by hand the same way (no mesh needed);
+                                        {"event":"published-direct","topic","seqno","id","peers":[…]}
   mesh <topic> [<peer> [timeout]]     → {"event":"mesh","topic":…,"peers":[…]}; with a peer, first waits until
                                         it is in py's mesh for the topic (error event after the timeout)
   topic-peers <topic> [<peer> [timeout]] → {"event":"topic-peers","topic":…,"peers":[…]} (peers py knows are
                                         subscribed); with a peer, first waits for its subscription
-  sent <peer>                         → {"event":"sent","peer":…,"messages":{<id hex>:<times written>}}: every
-                                        pubsub message py wrote to that peer (replays and flushes included)
+  sent <peer> [<id> [timeout]]        → {"event":"sent","peer":…,"messages":{<id hex>:<times written>}}: every
+                                        pubsub message py wrote to that peer (replays and flushes included); with
+                                        an ID, first waits until that message has been written to the peer
   quit                                → exits 0 (so does EOF on stdin)
 Served protocols: py's defaults (/ipfs/id/1.0.0, /ipfs/id/push/1.0.0, /ipfs/ping/1.0.0), the test echo
 protocol /p2p-chat-test/echo/1.0.0 (reports {"event":"echo-served","peer":…,"bytes":n,"sha256":…}) and,
@@ -195,19 +198,23 @@ class Peer:
 
     def _count_writes(self, ps) -> None:
         """Wraps Pubsub.write_msg (every RPC py writes to a pubsub peer goes through it: queued sends,
-        pending-message flushes, replays to new subscribers) to count the messages per peer."""
+        pending-message flushes, replays to new subscribers) to count the messages per peer once written."""
         original = ps.write_msg
+        self.written = trio.Event()   # set (and replaced) after every counted write
 
         async def write_msg(stream, rpc_msg):
-            try:
-                peer = str(stream.muxed_conn.peer_id)
-                counts = self.sent.setdefault(peer, {})
-                for m in rpc_msg.publish:
-                    mid = (m.from_id + m.seqno).hex()
-                    counts[mid] = counts.get(mid, 0) + 1
-            except Exception:
-                log.debug("counting a write failed", exc_info=True)
-            return await original(stream, rpc_msg)
+            ok = await original(stream, rpc_msg)
+            if ok:
+                try:
+                    counts = self.sent.setdefault(str(stream.muxed_conn.peer_id), {})
+                    for m in rpc_msg.publish:
+                        mid = (m.from_id + m.seqno).hex()
+                        counts[mid] = counts.get(mid, 0) + 1
+                except Exception:
+                    log.debug("counting a write failed", exc_info=True)
+                self.written.set()
+                self.written = trio.Event()
+            return ok
 
         ps.write_msg = write_msg
 
@@ -454,25 +461,42 @@ class Peer:
     async def cmd_publish_chat(self, topic: str, content: str = "") -> None:
         await self._publish(topic, self._chat_json(content), "published")
 
-    async def cmd_publish_corrupt(self, topic: str, content: str = "") -> None:
-        """A chat message signed like py signs (StrictSign, key included) with one signature bit flipped,
-        written directly to every pubsub peer we know is subscribed to the topic."""
+    async def _write_direct(self, topic: str, msg) -> list[str]:
+        """Writes one message by hand to every pubsub peer py knows is subscribed to the topic, bypassing
+        py's own publish path (its mesh, signature check and seen-cache)."""
         ps = self._require_pubsub()
-        msg = rpc_pb2.Message(data=self._chat_json(content), topicIDs=[topic],
-                              from_id=self.host.get_id().to_bytes(), seqno=ps._next_seqno())
-        signature = bytearray(self.host.get_private_key().sign(
-            PUBSUB_SIGNING_PREFIX.encode() + msg.SerializeToString()))
-        signature[0] ^= 0x01
-        msg.key = self.host.get_public_key().serialize()
-        msg.signature = bytes(signature)
         rpc = rpc_pb2.RPC(publish=[msg])
         targets = []
         for pid in sorted(ps.peer_topics.get(topic, set()), key=str):
             stream = ps.peers.get(pid)
             if stream is not None and await ps.write_msg(stream, rpc):
                 targets.append(str(pid))
-        emit({"event": "published-corrupt", "topic": topic, "seqno": int.from_bytes(msg.seqno, "big"),
+        return targets
+
+    def _signed(self, topic: str, data: bytes, corrupt: bool = False):
+        """A message signed like py signs (StrictSign, key included); `corrupt` flips one signature bit."""
+        ps = self._require_pubsub()
+        msg = rpc_pb2.Message(data=data, topicIDs=[topic], from_id=self.host.get_id().to_bytes(),
+                              seqno=ps._next_seqno())
+        signature = bytearray(self.host.get_private_key().sign(
+            PUBSUB_SIGNING_PREFIX.encode() + msg.SerializeToString()))
+        if corrupt:
+            signature[0] ^= 0x01
+        msg.key = self.host.get_public_key().serialize()
+        msg.signature = bytes(signature)
+        return msg
+
+    async def _publish_direct(self, topic: str, data: bytes, corrupt: bool, event: str) -> None:
+        msg = self._signed(topic, data, corrupt)
+        targets = await self._write_direct(topic, msg)
+        emit({"event": event, "topic": topic, "seqno": int.from_bytes(msg.seqno, "big"),
               "id": (msg.from_id + msg.seqno).hex(), "peers": targets})
+
+    async def cmd_publish_corrupt(self, topic: str, content: str = "") -> None:
+        await self._publish_direct(topic, self._chat_json(content), True, "published-corrupt")
+
+    async def cmd_publish_direct(self, topic: str, text: str = "") -> None:
+        await self._publish_direct(topic, text.encode(), False, "published-direct")
 
     async def cmd_mesh(self, topic: str, peer: str | None = None, timeout: str | None = None) -> None:
         ps = self._require_pubsub()
@@ -488,7 +512,12 @@ class Peer:
         emit({"event": "topic-peers", "topic": topic,
               "peers": sorted(str(p) for p in ps.peer_topics.get(topic, set()))})
 
-    async def cmd_sent(self, peer: str) -> None:
+    async def cmd_sent(self, peer: str, msg_id: str | None = None, timeout: str | None = None) -> None:
+        """Write counts per message to `peer`; with an ID, first waits until that message was written."""
+        if msg_id is not None:
+            with trio.fail_after(float(timeout or self.timeout)):
+                while msg_id not in self.sent.get(peer, {}):
+                    await self.written.wait()
         emit({"event": "sent", "peer": peer, "messages": dict(self.sent.get(peer, {}))})
 
     # ---- dispatch -----------------------------------------------------------------------
@@ -498,7 +527,8 @@ class Peer:
             "identify": self.cmd_identify, "peers": self.cmd_peers, "echo": self.cmd_echo,
             "perf": self.cmd_perf, "subscribe": self.cmd_subscribe, "unsubscribe": self.cmd_unsubscribe,
             "publish": self.cmd_publish, "publish-chat": self.cmd_publish_chat,
-            "publish-corrupt": self.cmd_publish_corrupt, "mesh": self.cmd_mesh,
+            "publish-corrupt": self.cmd_publish_corrupt, "publish-direct": self.cmd_publish_direct,
+            "mesh": self.cmd_mesh,
             "topic-peers": self.cmd_topic_peers, "sent": self.cmd_sent,
         }
         if name == "quit":
@@ -537,7 +567,7 @@ def parse_command(line: str) -> tuple[str, list[str]] | None:
     return name, words[1:]
 
 
-REST_OF_LINE_COMMANDS = {"publish", "publish-chat", "publish-corrupt"}
+REST_OF_LINE_COMMANDS = {"publish", "publish-chat", "publish-corrupt", "publish-direct"}
 
 
 async def read_stdin_lines():
