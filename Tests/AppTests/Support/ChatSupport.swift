@@ -164,6 +164,12 @@ extension PyPeer {
         return (event["messages"] as? [String: Any] ?? [:]).compactMapValues { ($0 as? NSNumber)?.intValue }
     }
 
+    /// Waits for `count` more py GossipSub heartbeats (1 s each): time passes without sleeping.
+    func waitForHeartbeats(_ count: Int) throws {
+        try send("heartbeat \(count)")
+        try waitFor("heartbeat", timeout: Double(count) * 5 + 10)
+    }
+
     /// Every `message` event so far, in order.
     var messageEvents: [[String: Any]] { process.events.filter { $0.string("event") == "message" } }
 }

@@ -43,6 +43,8 @@ stdin: one command per line (a leading "/" is accepted, so are JSON objects
   sent <peer> [<id> [timeout]]        → {"event":"sent","peer":…,"messages":{<id hex>:<times written>}}: every
                                         pubsub message py wrote to that peer (replays and flushes included); with
                                         an ID, first waits until that message has been written to the peer
+  heartbeat [n]                       → {"event":"heartbeat","count":<total>} after n more GossipSub heartbeats
+                                        (1 s each): lets time pass without sleeping
   quit                                → exits 0 (so does EOF on stdin)
 Served protocols: py's defaults (/ipfs/id/1.0.0, /ipfs/id/push/1.0.0, /ipfs/ping/1.0.0), the test echo
 protocol /p2p-chat-test/echo/1.0.0 (reports {"event":"echo-served","peer":…,"bytes":n,"sha256":…}) and,
@@ -193,8 +195,25 @@ class Peer:
         self.subscriptions = {}       # topic -> (subscription, cancel scope of its reader)
         self.nursery = None           # set by main(): long-lived tasks (subscription readers)
         self.sent = {}                # peer id string -> {message id hex: times written}
+        self.heartbeats = 0
+        self.heartbeat_event = trio.Event()
         if pubsub is not None:
             self._count_writes(pubsub)
+            self._count_heartbeats(pubsub.router)
+
+    def _count_heartbeats(self, router) -> None:
+        """Every GossipSub heartbeat ends with mcache.shift(): count them, so tests can let time pass by
+        waiting for heartbeats instead of sleeping."""
+        shift = router.mcache.shift
+
+        def counted_shift(*args, **kwargs):
+            result = shift(*args, **kwargs)
+            self.heartbeats += 1
+            self.heartbeat_event.set()
+            self.heartbeat_event = trio.Event()
+            return result
+
+        router.mcache.shift = counted_shift
 
     def _count_writes(self, ps) -> None:
         """Wraps Pubsub.write_msg (every RPC py writes to a pubsub peer goes through it: queued sends,
@@ -520,6 +539,15 @@ class Peer:
                     await self.written.wait()
         emit({"event": "sent", "peer": peer, "messages": dict(self.sent.get(peer, {}))})
 
+    async def cmd_heartbeat(self, count: str = "1") -> None:
+        """Waits for `count` more GossipSub heartbeats."""
+        self._require_pubsub()
+        target = self.heartbeats + int(count)
+        with trio.fail_after(self.timeout):
+            while self.heartbeats < target:
+                await self.heartbeat_event.wait()
+        emit({"event": "heartbeat", "count": self.heartbeats})
+
     # ---- dispatch -----------------------------------------------------------------------
     async def run_command(self, name: str, args: list[str], quit_scope: trio.CancelScope) -> None:
         handlers = {
@@ -529,7 +557,7 @@ class Peer:
             "publish": self.cmd_publish, "publish-chat": self.cmd_publish_chat,
             "publish-corrupt": self.cmd_publish_corrupt, "publish-direct": self.cmd_publish_direct,
             "mesh": self.cmd_mesh,
-            "topic-peers": self.cmd_topic_peers, "sent": self.cmd_sent,
+            "topic-peers": self.cmd_topic_peers, "sent": self.cmd_sent, "heartbeat": self.cmd_heartbeat,
         }
         if name == "quit":
             quit_scope.cancel()
