@@ -74,6 +74,13 @@ struct ChatHeadlessTests {
         #expect(fence.string("room") == "headless-main")
         #expect(b.messages(content: "b is not here any more").isEmpty, "no message from a room b left")
 
+        // /leave without a room leaves the current one, and the previous room becomes current.
+        try a.send("/join headless-third")
+        #expect(try a.rooms().current == "headless-third")
+        try a.send("/leave")
+        try a.waitForMessage { $0.string("type") == "leave" && $0.string("room") == "headless-third" }
+        #expect(try a.rooms() == ("headless-main", ["headless-main"]))
+
         // The last room cannot be left; leaving a room one is not in is an error too.
         try a.send("/leave")
         #expect(try a.process.waitFor(event: "error").string("message")?.isEmpty == false)

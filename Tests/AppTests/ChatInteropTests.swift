@@ -225,6 +225,58 @@ struct ChatInteropTests {
                 "nothing from mallory was shown")
     }
 
+    @Test("py's JSON: extra fields are allowed, a missing from means the signed author, unknown types are ignored")
+    func lenientJSON() throws {
+        let topic = "interop-lenient-json"
+        let py = try PyPeer(seed: "chat-lenient")
+        try py.subscribe(topic)
+        let node = try ChatNode(name: "p2p-chat", room: topic, connect: [py.loopbackAddr])
+        try link(py, node, topic)
+
+        let extra = #"{"type":"message","content":"with extras","username":"py","timestamp":5,"from":"\#(py.peer)","color":"red","v":2}"#
+        let extraID = try py.publish(topic, raw: extra)
+        let shown = try node.waitForMessage(content: "with extras", from: py.peer)
+        #expect(shown.string("id") == extraID && shown.int("timestamp") == 5, "\(shown)")
+
+        let noFrom = #"{"type":"message","content":"no from field","username":"anon","timestamp":6}"#
+        try py.publish(topic, raw: noFrom)
+        let anon = try node.waitForMessage(content: "no from field")
+        #expect(anon.string("from") == py.peer, "the sender shown is the signed author: \(anon)")
+
+        let unknown = #"{"type":"typing","content":"unknown type","username":"py","timestamp":7,"from":"\#(py.peer)"}"#
+        let unknownID = try py.publish(topic, raw: unknown)
+        // A fence on the same stream: py's next message arrives after the unknown one was processed.
+        try py.publishChat(topic, "after the unknown type")
+        try node.waitForMessage(content: "after the unknown type", from: py.peer)
+        #expect(!node.messageEvents.contains { $0.string("id") == unknownID }, "no event for an unknown type")
+    }
+
+    @Test("an author over the rate limit is throttled, not penalised: its later messages arrive", .timeLimit(.minutes(3)))
+    func rateLimited() throws {
+        let topic = "interop-rate-limit"
+        let py = try PyPeer(seed: "chat-rate")
+        try py.subscribe(topic)
+        let node = try ChatNode(name: "p2p-chat", room: topic, connect: [py.loopbackAddr])
+        try link(py, node, topic)
+
+        // Bursts of 40 at 10/s: far more than can pass while py publishes them. One at a time, each written to
+        // us before the next (py drops RPCs beyond its 32-deep outbound queue).
+        let count = 120
+        for i in 0..<count {
+            let id = try py.publishChat(topic, "burst \(i)")
+            try py.waitUntilWritten(id, to: node.peer)
+        }
+
+        // Let the bucket refill (py's heartbeats are 1 s), then a fence on the same stream.
+        try py.waitForHeartbeats(2)
+        try py.publishChat(topic, "after the burst")
+        try node.waitForMessage(content: "after the burst", from: py.peer, timeout: 30)
+        let delivered = node.messageEvents.filter { ($0.string("content") ?? "").hasPrefix("burst ") }
+        #expect(delivered.count >= 40 && delivered.count < count,
+                "the burst was cut to about 40 + 10/s: \(delivered.count) of \(count) shown")
+        #expect(Set(delivered.compactMap { $0.string("id") }).count == delivered.count, "each shown once")
+    }
+
     @Test("a relay that forwarded invalid messages still delivers later good ones",
           .disabled("""
               PubSub scoring (Sources/Network/PubSub, not app code): one invalid message makes the forwarder's score \

@@ -164,6 +164,12 @@ extension PyPeer {
         return (event["messages"] as? [String: Any] ?? [:]).compactMapValues { ($0 as? NSNumber)?.intValue }
     }
 
+    /// Waits until py has written message `id` to `peer` (its outbound queue is asynchronous).
+    func waitUntilWritten(_ id: String, to peer: String, timeout: Double = 30) throws {
+        try send("sent \(peer) \(id) \(Int(timeout))")
+        try waitFor("sent", timeout: timeout + 10) { $0.string("peer") == peer }
+    }
+
     /// Waits for `count` more py GossipSub heartbeats (1 s each): time passes without sleeping.
     func waitForHeartbeats(_ count: Int) throws {
         try send("heartbeat \(count)")
