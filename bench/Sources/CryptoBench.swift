@@ -11,9 +11,6 @@ import Network
 enum CryptoBench {
     static let bufferLength = 64 << 10
 
-    /// Results kept for the summary (MB/s per CPU second).
-    nonisolated(unsafe) static var rawSealRate: Double?
-
     /// `encrypt(c, clen_p, m, mlen, ad, adlen, nsec, npub, k)`.
     typealias AEADFunction = @convention(c) (
         UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt64>?, UnsafePointer<UInt8>?, UInt64,
@@ -63,7 +60,7 @@ enum CryptoBench {
         } else {
             table.add("libsodium (symbol not found)", "n/a", "n/a", "")
         }
-        rawSealRate = raw?.perCPUSecond
+        Results.rawSeal = raw?.perCPUSecond
 
         // The Noise transport: one full frame (65519 bytes) per seal, opened from 256 KiB reads like a socket's.
         var (sender, _) = try NoiseBench.transportPair()

@@ -31,11 +31,12 @@ enum HostPerfBench {
         // With download 0 the upload time runs to the server's FIN; with upload 0 the download time starts at the first byte.
         let upRate = Double(up.uploaded) / seconds(up.uploadTime)
         let downRate = Double(down.downloaded) / seconds(down.downloadTime)
+        Results.perf = (upRate, downRate)
         var table = Table("perf, one stream, both hosts on one reactor", "bytes", "MB/s wall", "reactor CPU busy", "vs raw seal")
         table.add("upload (client → server)", "\(bytes / MiB) MiB", mbps(upRate), percent(upCPU, of: seconds(up.uploadTime)),
-                  CryptoBench.rawSealRate.map { percent(upRate, of: $0) } ?? "n/a")
+                  Results.rawSeal.map { percent(upRate, of: $0) } ?? "n/a")
         table.add("download (server → client)", "\(bytes / MiB) MiB", mbps(downRate), percent(downCPU, of: seconds(down.downloadTime)),
-                  CryptoBench.rawSealRate.map { percent(downRate, of: $0) } ?? "n/a")
+                  Results.rawSeal.map { percent(downRate, of: $0) } ?? "n/a")
         table.print()
         print()
         print("A lower bound for two processes: here one core seals, opens and runs both TCP stacks' copies. Two processes:")

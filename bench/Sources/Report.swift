@@ -1,13 +1,15 @@
 /// Output helpers: markdown tables with right-aligned numbers, and number formatting without Foundation.
 struct Table {
     let headers: [String]
+    /// Columns printed left-aligned (text); the others are right-aligned (numbers). Column 0 always is.
+    var textColumns: Set<Int> = [0]
     private var rows: [[String]] = []
 
     init(_ headers: String...) { self.headers = headers }
 
     mutating func add(_ cells: String...) { rows.append(cells) }
 
-    /// Prints the table; every column but the first is right-aligned.
+    /// Prints the table as markdown.
     func print() {
         let widths = headers.indices.map { i in
             ([headers[i]] + rows.map { i < $0.count ? $0[i] : "" }).map(\.count).max() ?? 0
@@ -16,7 +18,7 @@ struct Table {
             let padded = widths.indices.map { i -> String in
                 let cell = i < cells.count ? cells[i] : ""
                 let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
-                return i == 0 ? cell + pad : pad + cell
+                return textColumns.contains(i) ? cell + pad : pad + cell
             }
             return "| " + padded.joined(separator: " | ") + " |"
         }

@@ -56,6 +56,7 @@ enum RoundTripBench {
         if let failure = client.failure { throw BenchError(failure) }
         let sorted = client.samples.sorted()
         let mean = sorted.reduce(0, +) / Double(sorted.count)
+        Results.roundTrip = (percentile(sorted, 0.5), percentile(sorted, 0.99))
         var table = Table("1-byte echo on an open stream", "round trips", "p50 µs", "p90 µs", "p99 µs", "max µs", "mean µs")
         table.add("two hosts, one reactor, loopback TCP", fmt(Double(sorted.count), 0), fmt(percentile(sorted, 0.5)),
                   fmt(percentile(sorted, 0.9)), fmt(percentile(sorted, 0.99)), fmt(sorted.last ?? .nan), fmt(mean))

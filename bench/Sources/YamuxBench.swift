@@ -89,14 +89,11 @@ enum YamuxBench {
         let plain = try transfer(total: bytes, noise: false)
         table.add("yamux only (client → server)", "\(bytes / MiB) MiB", mbps(plain.perWallSecond), mbps(plain.perCPUSecond), "")
         let secured = try transfer(total: bytes / 2, noise: true)
-        securedRate = secured.perCPUSecond
         table.add("Noise + yamux (seal, open, mux; no TCP)", "\(bytes / 2 / MiB) MiB", mbps(secured.perWallSecond),
-                  mbps(secured.perCPUSecond), CryptoBench.rawSealRate.map { percent(secured.perCPUSecond, of: $0) } ?? "n/a")
+                  mbps(secured.perCPUSecond), Results.rawSeal.map { percent(secured.perCPUSecond, of: $0) } ?? "n/a")
         table.print()
         print()
         print("Noise + yamux does both ends' work in one thread (seal and open), so it is below half the raw seal rate")
         print("by construction; it measures the cost of the muxer and framing on top of the crypto.")
     }
-
-    nonisolated(unsafe) static var securedRate: Double?
 }

@@ -39,7 +39,10 @@ func parseOptions(_ args: [String]) -> Options? {
         case "--seconds": guard let v = value().flatMap(Double.init), v > 0 else { return nil }; options.seconds = v
         case "--mib": guard let v = value().flatMap(Int.init), v > 0 else { return nil }; options.mib = v
         case "--rounds": guard let v = value().flatMap(Int.init), v > 0 else { return nil }; options.rounds = v
-        case "-h", "--help": print(usage); exit(0)
+        case "-h", "--help": print(usage); if options.sections.count > 1 && !Results.isEmpty {
+    section("Summary") { Results.printSummary() }
+}
+exit(0)
         case "all": options.sections += allSections
         case let name where allSections.contains(name): options.sections.append(name)
         default: return nil
@@ -85,5 +88,8 @@ for name in options.sections {
     default:
         break
     }
+}
+if options.sections.count > 1 && !Results.isEmpty {
+    section("Summary") { Results.printSummary() }
 }
 exit(0)
