@@ -32,10 +32,10 @@ enum HostPerfBench {
         let upRate = Double(up.uploaded) / seconds(up.uploadTime)
         let downRate = Double(down.downloaded) / seconds(down.downloadTime)
         Results.perf = (upRate, downRate)
-        var table = Table("perf, one stream, both hosts on one reactor", "bytes", "MB/s wall", "reactor CPU busy", "vs raw seal")
-        table.add("upload (client → server)", "\(bytes / MiB) MiB", mbps(upRate), percent(upCPU, of: seconds(up.uploadTime)),
+        var table = Table("perf, one stream, both hosts on one reactor", "bytes", "MB/s wall", "MB/s per CPU-s", "vs raw seal")
+        table.add("upload (client → server)", "\(bytes / MiB) MiB", mbps(upRate), mbps(Double(up.uploaded) / upCPU),
                   Results.rawSeal.map { percent(upRate, of: $0) } ?? "n/a")
-        table.add("download (server → client)", "\(bytes / MiB) MiB", mbps(downRate), percent(downCPU, of: seconds(down.downloadTime)),
+        table.add("download (server → client)", "\(bytes / MiB) MiB", mbps(downRate), mbps(Double(down.downloaded) / downCPU),
                   Results.rawSeal.map { percent(downRate, of: $0) } ?? "n/a")
         table.print()
         print()
