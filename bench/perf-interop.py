@@ -162,6 +162,13 @@ def libsodium_chacha_rate(total: int = 512 * MiB, frame: int = 65519) -> float |
         return None
 
 
+def load_average() -> str:
+    try:
+        return "%.2f" % os.getloadavg()[0]
+    except OSError:
+        return "?"
+
+
 def fmt(v: float | None) -> str:
     return f"{v:,.1f}" if v is not None else "n/a"
 
@@ -173,6 +180,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     opts = ap.parse_args()
     chat, python = find_chat(), find_python()
+    load_before = load_average()
 
     pairs = [("chat", "chat"), ("chat", "py"), ("py", "chat"), ("py", "py")]
     label = {"chat": "p2p-chat", "py": "py-libp2p 0.8.1"}
@@ -187,6 +195,8 @@ def main() -> None:
     print(f"perf /perf/1.0.0 over TCP+Noise+yamux on 127.0.0.1, one stream; MB/s = 10^6 bytes/s, "
           f"median of {opts.runs}")
     print(f"p2p-chat: {chat or 'not built'}; python: {python or 'no venv'}")
+    print(f"load average before / after: {load_before} / {load_average()} on {os.cpu_count()} cpus "
+          "(other work on the machine takes cores from both nodes)")
     print()
     print(f"| {'client → server':<36} | {'size':>9} | {'upload MB/s':>12} | {'download MB/s':>14} |")
     print(f"|{'-' * 38}|{'-' * 11}|{'-' * 14}|{'-' * 16}|")

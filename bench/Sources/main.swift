@@ -1,2 +1,95 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Network
-print("p2p-chat-bench: see bench/README.md")
+
+/// p2p-chat-bench: in-process benchmarks of the libp2p stack (see bench/README.md). Prints markdown
+/// tables; a benchmark that fails prints "n/a" and the reason. Always exits 0 (except on bad usage: 64).
+let usage = """
+usage: p2p-chat-bench [SECTION…] [--quick] [--seconds S] [--mib N] [--rounds N]
+sections (default: all, in this order):
+  crypto     ChaCha20-Poly1305: libsodium's raw rate on 64 KiB vs NoiseTransport.seal/open
+  handshake  Noise XX handshakes per second (in-memory pair, libp2p payload, Ed25519)
+  yamux      yamux-only and Noise+yamux throughput, sessions pumped in memory
+  rtt        1-byte request/response round trip on an open stream (two hosts, loopback TCP)
+  perf       /perf/1.0.0 throughput between two hosts on one reactor (loopback TCP)
+options:
+  --quick      short runs (a smoke test: 0.2 s per rate, 64 MiB, 2,000 round trips)
+  --seconds S  time per crypto/handshake rate (default 1.5)
+  --mib N      MiB per direction for perf and yamux (default 1024)
+  --rounds N   measured round trips for rtt (default 10000)
+"""
+
+struct Options {
+    var sections: [String] = []
+    var seconds = 1.5
+    var mib = 1024
+    var rounds = 10_000
+}
+
+func parseOptions(_ args: [String]) -> Options? {
+    var options = Options()
+    var i = 0
+    func value() -> String? { i += 1; return i < args.count ? args[i] : nil }
+    while i < args.count {
+        switch args[i] {
+        case "--quick": options.seconds = 0.2; options.mib = 64; options.rounds = 2_000
+        case "--seconds": guard let v = value().flatMap(Double.init), v > 0 else { return nil }; options.seconds = v
+        case "--mib": guard let v = value().flatMap(Int.init), v > 0 else { return nil }; options.mib = v
+        case "--rounds": guard let v = value().flatMap(Int.init), v > 0 else { return nil }; options.rounds = v
+        case "-h", "--help": print(usage); if options.sections.count > 1 && !Results.isEmpty {
+    section("Summary") { Results.printSummary() }
+}
+exit(0)
+        case "all": options.sections += allSections
+        case let name where allSections.contains(name): options.sections.append(name)
+        default: return nil
+        }
+        i += 1
+    }
+    if options.sections.isEmpty { options.sections = allSections }
+    return options
+}
+
+let allSections = ["crypto", "handshake", "yamux", "rtt", "perf"]
+
+guard let options = parseOptions(Array(CommandLine.arguments.dropFirst())) else {
+    fputs(usage + "\n", stderr)
+    exit(64)
+}
+signal(SIGPIPE, SIG_IGN)
+
+var uts = utsname()
+uname(&uts)
+let machine = withUnsafeBytes(of: &uts.machine) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+let release = withUnsafeBytes(of: &uts.release) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+#if DEBUG
+let buildMode = "DEBUG build: numbers are meaningless, use -c release"
+#else
+let buildMode = "release build"
+#endif
+print("# p2p-chat-bench — \(buildMode) — \(release) \(machine), \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) cpus")
+print("# MB/s = 10^6 bytes/s. \"per CPU-s\" divides by the measuring thread's CPU time (one core, unpreempted).")
+
+for name in options.sections {
+    switch name {
+    case "crypto":
+        section("(a) ChaCha20-Poly1305 IETF: libsodium vs the Noise transport") { try CryptoBench.run(seconds: options.seconds) }
+    case "handshake":
+        section("(b) Noise XX handshakes") { try NoiseBench.run(seconds: options.seconds) }
+    case "yamux":
+        section("(c) yamux throughput in memory") { try YamuxBench.run(bytes: options.mib * MiB) }
+    case "rtt":
+        section("(d) 1-byte request/response round trip") { try RoundTripBench.run(rounds: options.rounds) }
+    case "perf":
+        section("(e) perf over TCP + Noise + yamux, in one process") { try HostPerfBench.run(bytes: options.mib * MiB) }
+    default:
+        break
+    }
+}
+if options.sections.count > 1 && !Results.isEmpty {
+    section("Summary") { Results.printSummary() }
+}
+exit(0)

@@ -90,6 +90,9 @@ extension Connection {
     func write(_ stream: HostStream, _ bytes: [UInt8]) {
         guard case .muxed(let yamux) = stage, streams[stream.id] === stream else { return }
         process { try bytes.withUnsafeBytes { try yamux.write(stream.id, $0) } }
+        // Inside a handler the flush waits for the end of processing, by which time a bulk writer has framed a
+        // whole send window (megabytes, out of cache); sending each slice as it fills keeps the bytes hot.
+        if isProcessing && yamux.pendingTransmitCount >= Self.sealSlice { flush() }
     }
 
     func queuedBytes(_ stream: HostStream) -> Int {

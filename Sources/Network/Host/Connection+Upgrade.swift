@@ -20,7 +20,7 @@ extension Connection {
     private func startNoise(remainder: [UInt8]) throws {
         let handshake = NoiseHandshake(role: direction == .outbound ? .initiator : .responder,
                                        identity: host.identity, expectedRemote: expectedPeer,
-                                       muxers: [Self.muxerProtocol])
+                                       muxers: [Self.muxerProtocol], staticKey: host.noiseStaticKey)
         stage = .securing(handshake)
         while let frame = handshake.pollTransmit() { outbox.append(contentsOf: frame) }
         if !remainder.isEmpty { try feedHandshake(handshake, remainder[...]) }

@@ -40,7 +40,9 @@ final class Connection {
 
     var outbox: [UInt8] = []
     var outboxStart = 0
+    /// Muxer output drained but not sealed yet: `plaintextOut[plaintextOutStart...]`.
     var plaintextOut: [UInt8] = []
+    var plaintextOutStart = 0
     var plaintextIn: [UInt8] = []
     /// Set while input is being processed, so writes from handlers are flushed once at the end.
     var isProcessing = false
@@ -142,34 +144,57 @@ final class Connection {
 
     // MARK: Output
 
-    /// Moves pending muxer frames through Noise into the outbox and writes as much as the socket takes.
+    /// Plaintext is sealed and written in slices of this size, so the bytes the kernel copies are the ones
+    /// just encrypted, still in cache (sealing a whole send window first and writing it later is much slower).
+    static let sealSlice = 256 << 10
+
+    /// Moves pending muxer frames through Noise into the outbox and writes as much as the socket takes,
+    /// one sealed slice at a time. A slice is sealed only once the socket took everything before it; what a
+    /// full socket leaves waits as plaintext (`plaintextOut`, then the muxer) for the next writable event.
     func flush() {
         guard !isClosed else { return }
-        if case .muxed(let yamux) = stage, var transport = noise {
-            while outbox.count - outboxStart < host.config.outboxHighWater && yamux.hasPendingTransmit {
-                plaintextOut.removeAll(keepingCapacity: true)
-                yamux.drainTransmit(into: &plaintextOut)
+        var socketTookAll = writeToSocket()
+        if socketTookAll, case .muxed(let yamux) = stage, var transport = noise {
+            while socketTookAll && outbox.count - outboxStart < host.config.outboxHighWater {
+                if plaintextOutStart == plaintextOut.count {
+                    guard yamux.hasPendingTransmit else { break }
+                    plaintextOut.removeAll(keepingCapacity: true)
+                    plaintextOutStart = 0
+                    yamux.drainTransmit(into: &plaintextOut)
+                }
+                let end = min(plaintextOutStart + Self.sealSlice, plaintextOut.count)
                 do {
-                    try plaintextOut.withUnsafeBytes { try transport.seal($0, appendingTo: &outbox) }
+                    try plaintextOut.withUnsafeBytes {
+                        try transport.seal(UnsafeRawBufferPointer(rebasing: $0[plaintextOutStart..<end]), appendingTo: &outbox)
+                    }
                 } catch let e as NoiseError { noise = transport; fail(.security(e)); return } catch { return }
+                plaintextOutStart = end
+                socketTookAll = writeToSocket()
             }
             noise = transport
         }
-        writeOutbox()
+        guard !isClosed else { return }
+        compactOutbox()
+        setWriteInterest()
         rescheduleMuxerTimer()
     }
 
-    private func writeOutbox() {
+    /// Writes the outbox until the socket would block; true when it took everything.
+    private func writeToSocket() -> Bool {
         while outboxStart < outbox.count {
             let written: Int?
             do {
                 written = try outbox.withUnsafeBytes { try socket.write(UnsafeRawBufferPointer(rebasing: $0[outboxStart...])) }
             } catch let e as Errno {
-                fail(.socket(e)); return
-            } catch { fail(.connectionClosed(reason: "\(error)")); return }
-            guard let n = written else { break }
+                fail(.socket(e)); return false
+            } catch { fail(.connectionClosed(reason: "\(error)")); return false }
+            guard let n = written else { return false }
             outboxStart += n
         }
+        return true
+    }
+
+    private func compactOutbox() {
         if outboxStart == outbox.count {
             outbox.removeAll(keepingCapacity: outbox.capacity <= 4 << 20)
             outboxStart = 0
@@ -177,14 +202,13 @@ final class Connection {
             outbox.removeFirst(outboxStart)
             outboxStart = 0
         }
-        setWriteInterest()
     }
 
     func setWriteInterest() {
         guard let watch, !isClosed else { return }
         var want = outboxStart < outbox.count
         if case .connecting = stage { want = true }
-        if case .muxed(let yamux) = stage, yamux.hasPendingTransmit { want = true }
+        if case .muxed(let yamux) = stage, yamux.hasPendingTransmit || plaintextOutStart < plaintextOut.count { want = true }
         guard want != wantsWrite else { return }
         wantsWrite = want
         host.reactor.update(watch, want ? [.read, .write] : [.read])

@@ -1,8 +1,10 @@
 /// `/perf/1.0.0` (specs perf/perf.md): served only when `HostConfig.enablePerf` is set, and a client
 /// that measures upload and download throughput against a peer.
 extension Host {
-    /// Bytes queued on a perf stream before the producer waits for `streamWritable`.
-    static let perfHighWater = 4 << 20
+    /// Bytes queued on a perf stream (beyond the peer's window) before the producer waits for
+    /// `streamWritable`. The queue is refilled as soon as a window update drains it, so it need not be
+    /// large; a small one stays in cache.
+    static let perfHighWater = 1 << 20
 
     /// What one perf run measured.
     public struct PerfReport: Sendable {

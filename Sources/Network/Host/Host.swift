@@ -14,6 +14,8 @@ public final class Host {
     var observers: [(HostEvent) -> Void] = []
     let reactor: Reactor
     let log: Logger
+    /// One Noise static key per process, signed once (see `NoiseStaticKey`).
+    let noiseStaticKey: NoiseStaticKey
 
     var listeners: [(listener: TCPListener, watch: WatchID, address: Multiaddr)] = []
     var connections: [Int: Connection] = [:]
@@ -33,6 +35,7 @@ public final class Host {
         self.reactor = reactor
         self.config = config
         self.log = logger
+        self.noiseStaticKey = NoiseStaticKey(identity: identity)
         registerBuiltinProtocols()
         if config.enablePerf { registerPerf() }
     }

@@ -16,6 +16,8 @@ final class GossipSubRouter: PubSubRouter {
     weak var context: PubSubRouterContext?
 
     var peerProtocols: [PeerID: String] = [:]
+    /// How many peers speak only FloodSub (they get every message of their topics).
+    var floodPeerCount = 0
     /// Topics we joined, with their mesh peers.
     var meshes: [String: Set<PeerID>] = [:]
     /// Topics we publish to without joining, with the peers we send to.
@@ -72,9 +74,14 @@ final class GossipSubRouter: PubSubRouter {
 
     // MARK: peers
 
-    func addPeer(_ peer: PeerID, protocol proto: String, now: Instant) { peerProtocols[peer] = proto }
+    func addPeer(_ peer: PeerID, protocol proto: String, now: Instant) {
+        if isFloodPeer(peer) { floodPeerCount -= 1 }
+        peerProtocols[peer] = proto
+        if isFloodPeer(peer) { floodPeerCount += 1 }
+    }
 
     func removePeer(_ peer: PeerID, now: Instant) {
+        if isFloodPeer(peer) { floodPeerCount -= 1 }
         peerProtocols[peer] = nil
         for topic in Array(meshes.keys) { meshes[topic]?.remove(peer) }
         for topic in Array(fanout.keys) { fanout[topic]?.remove(peer) }
@@ -133,18 +140,19 @@ final class GossipSubRouter: PubSubRouter {
         guard let context else { return }
         let topic = message.topic
         mcache.put(message.id, raw: message.raw, topic: topic)
-        let topicPeers = context.peers(in: topic)
         var targets = Set<PeerID>()
         if message.source == nil && params.floodPublish {
-            targets = topicPeers.filter { score($0) >= params.score.publishThreshold }
+            targets = context.peers(in: topic).filter { score($0) >= params.score.publishThreshold }
         } else {
-            for peer in topicPeers where isFloodPeer(peer) { targets.insert(peer) }
+            if floodPeerCount > 0 {
+                for peer in context.peers(in: topic) where isFloodPeer(peer) { targets.insert(peer) }
+            }
             if let mesh = meshes[topic] {
                 targets.formUnion(mesh)
             } else if message.source == nil {
                 var peers = fanout[topic] ?? []
                 if peers.isEmpty {
-                    peers = pick(topicPeers.filter { isGossipPeer($0) && score($0) >= params.score.publishThreshold },
+                    peers = pick(context.peers(in: topic).filter { isGossipPeer($0) && score($0) >= params.score.publishThreshold },
                                  params.d)
                 }
                 fanout[topic] = peers

@@ -106,32 +106,35 @@ struct OutgoingRPC {
 
     var isEmpty: Bool { subscriptions.isEmpty && messages.isEmpty && !hasControl }
 
-    /// Encodes as uvarint-framed RPCs, each at most `maxSize` bytes where the parts allow it.
+    /// Encodes as uvarint-framed RPCs, each at most `maxSize` bytes where the parts allow it. Each part is
+    /// copied once, straight into its frame.
     func frames(maxSize: Int) -> [[UInt8]] {
-        var frames: [[UInt8]] = []
-        var body: [UInt8] = []
-        for sub in subscriptions {
+        var parts: [(field: UInt64, bytes: [UInt8])] = subscriptions.map { sub in
             var opts: [UInt8] = []
             ProtoWire.appendVarintField(1, sub.subscribe ? 1 : 0, to: &opts)
             ProtoWire.appendBytes(2, Array(sub.topic.utf8), to: &opts)
-            ProtoWire.appendBytes(1, opts, to: &body)
+            return (1, opts)
         }
-        for message in messages {
-            let size = ProtoWire.bytesFieldSize(message.count)
-            if !body.isEmpty && body.count + size + Varint.maxBytes > maxSize {
-                frames.append(LengthPrefixed.frame(body))
-                body.removeAll(keepingCapacity: true)
+        parts += messages.map { (2, $0) }
+        if hasControl, let encoded = try? control.serializedBytes() as [UInt8] { parts.append((3, encoded)) }
+        var frames: [[UInt8]] = []
+        var start = 0
+        while start < parts.count || frames.isEmpty {
+            var end = start
+            var size = 0
+            while end < parts.count {
+                let next = ProtoWire.bytesFieldSize(parts[end].bytes.count)
+                if end > start && size + next + Varint.maxBytes > maxSize { break }
+                size += next
+                end += 1
             }
-            ProtoWire.appendBytes(2, message, to: &body)
+            var frame: [UInt8] = []
+            frame.reserveCapacity(size + Varint.maxBytes)
+            Varint.encode(UInt64(size), into: &frame)
+            for part in parts[start..<end] { ProtoWire.appendBytes(part.field, part.bytes, to: &frame) }
+            frames.append(frame)
+            start = end
         }
-        if hasControl, let encoded = try? control.serializedBytes() as [UInt8] {
-            if !body.isEmpty && body.count + ProtoWire.bytesFieldSize(encoded.count) + Varint.maxBytes > maxSize {
-                frames.append(LengthPrefixed.frame(body))
-                body.removeAll(keepingCapacity: true)
-            }
-            ProtoWire.appendBytes(3, encoded, to: &body)
-        }
-        if !body.isEmpty || frames.isEmpty { frames.append(LengthPrefixed.frame(body)) }
         return frames
     }
 }

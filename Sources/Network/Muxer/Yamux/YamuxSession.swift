@@ -161,6 +161,9 @@ public final class YamuxSession {
 
     public var hasPendingTransmit: Bool { !transmitBuffer.isEmpty }
 
+    /// Bytes of frames waiting for `drainTransmit` (lets the owner send in slices while a writer is busy).
+    public var pendingTransmitCount: Int { transmitBuffer.count }
+
     /// Appends every pending frame to `out` (swapping buffers when `out` is empty, so no copy is made).
     public func drainTransmit(into out: inout [UInt8]) {
         guard !transmitBuffer.isEmpty else { return }

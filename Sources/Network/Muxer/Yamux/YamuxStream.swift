@@ -17,6 +17,9 @@ final class YamuxStream {
     /// When we last sent a window update (or opened the stream): the start of the tuning epoch.
     var lastWindowUpdate: Instant
 
+    /// The largest drained queue buffer kept for reuse.
+    static let retainedQueueCapacity = 2 << 20
+
     /// Bytes written but not yet sent for lack of window: `pending[pendingStart...]`.
     private(set) var pending: [UInt8] = []
     private var pendingStart = 0
@@ -52,7 +55,8 @@ final class YamuxStream {
         }
         pendingStart += count
         if pendingStart == pending.count {
-            pending = []
+            // A bulk writer refills the queue at once: keep a moderate buffer rather than free and re-fault it.
+            pending.removeAll(keepingCapacity: pending.capacity <= Self.retainedQueueCapacity)
             pendingStart = 0
         } else if pendingStart >= 1 << 20 && pendingStart * 2 >= pending.count {
             pending.removeFirst(pendingStart)

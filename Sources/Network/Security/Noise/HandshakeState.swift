@@ -32,11 +32,11 @@ struct HandshakeState {
     private(set) var messageIndex = 0
 
     init(pattern: HandshakePattern = .xx, initiator: Bool, prologue: [UInt8],
-         staticSecret: [UInt8], ephemeralSecret: [UInt8]? = nil) throws {
+         staticSecret: [UInt8], staticPublic: [UInt8]? = nil, ephemeralSecret: [UInt8]? = nil) throws {
         self.pattern = pattern
         self.isInitiator = initiator
         self.staticSecret = staticSecret
-        self.staticPublic = try Sodium.x25519PublicKey(secret: staticSecret)
+        self.staticPublic = try staticPublic ?? Sodium.x25519PublicKey(secret: staticSecret)
         if let ephemeralSecret { _ = try Sodium.x25519PublicKey(secret: ephemeralSecret) }   // validates the length
         self.injectedEphemeral = ephemeralSecret
         symmetric = SymmetricState(protocolName: "Noise_\(pattern.name)_25519_ChaChaPoly_SHA256")

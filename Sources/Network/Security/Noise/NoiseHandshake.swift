@@ -42,14 +42,25 @@ public final class NoiseHandshake {
     private var inbound: [UInt8] = []
     private var outbound: [UInt8] = []
     private var remote: (key: PublicKey, peer: PeerID, muxers: [String])?
+    /// The identity signature of a `NoiseStaticKey`, reused instead of signing per handshake.
+    private var precomputedSignature: [UInt8]?
 
     /// - Parameters:
     ///   - expectedRemote: the PeerID we dialed (`/p2p/…`); a different authenticated peer fails the handshake.
     ///   - muxers: our `stream_muxers` extension in preference order; empty sends no extensions.
+    ///   - staticKey: the host's per-process static key with its signature (see `NoiseStaticKey`).
     ///   - staticSecret, ephemeralSecret: 32-byte X25519 secrets for tests; fresh random ones otherwise.
     ///   - prologue: empty for libp2p; settable for the Noise test vectors.
+    public convenience init(role: Role, identity: PrivateKey, expectedRemote: PeerID?, muxers: [String] = [],
+                            staticKey: NoiseStaticKey) {
+        self.init(role: role, identity: identity, expectedRemote: expectedRemote, muxers: muxers,
+                  staticSecret: staticKey.secret, staticPublic: staticKey.publicKey)
+        precomputedSignature = staticKey.signature
+    }
+
     public init(role: Role, identity: PrivateKey, expectedRemote: PeerID?, muxers: [String] = [],
-                staticSecret: [UInt8]? = nil, ephemeralSecret: [UInt8]? = nil, prologue: [UInt8] = []) {
+                staticSecret: [UInt8]? = nil, staticPublic: [UInt8]? = nil, ephemeralSecret: [UInt8]? = nil,
+                prologue: [UInt8] = []) {
         precondition(staticSecret.map { $0.count == Sodium.x25519KeyLength } ?? true, "static secret must be 32 bytes")
         precondition(ephemeralSecret.map { $0.count == Sodium.x25519KeyLength } ?? true, "ephemeral secret must be 32 bytes")
         self.role = role
@@ -58,7 +69,7 @@ public final class NoiseHandshake {
         self.muxers = muxers
         handshake = try! HandshakeState(initiator: role == .initiator, prologue: prologue,
                                         staticSecret: staticSecret ?? Sodium.randomBytes(Sodium.x25519KeyLength),
-                                        ephemeralSecret: ephemeralSecret)
+                                        staticPublic: staticPublic, ephemeralSecret: ephemeralSecret)
         if role == .initiator {
             // msg1 carries no payload: nothing in it is encrypted yet.
             try! send(payload: [])
@@ -166,7 +177,7 @@ public final class NoiseHandshake {
     private func ourPayload() throws -> [UInt8] {
         var payload = NoiseHandshakePayload()
         payload.identityKey = Data(identity.publicKey.protobuf)
-        payload.identitySig = Data(identity.sign(Self.signaturePrefix + handshake.staticPublic))
+        payload.identitySig = Data(precomputedSignature ?? identity.sign(Self.signaturePrefix + handshake.staticPublic))
         if !muxers.isEmpty { payload.extensions.streamMuxers = muxers }
         let bytes: [UInt8] = try payload.serializedBytes()
         guard bytes.count <= Self.maxPayloadLength else { throw NoiseError.handshakeMessageTooLarge(bytes.count) }

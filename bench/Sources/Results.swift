@@ -1,0 +1,32 @@
+/// Headline figures gathered by the sections, printed against the issue's targets at the end.
+enum Results {
+    /// libsodium ChaCha20-Poly1305 IETF seal, 64 KiB buffers, bytes per CPU second.
+    nonisolated(unsafe) static var rawSeal: Double?
+    /// Handshakes per CPU second, both ends in one thread; and the slower end alone.
+    nonisolated(unsafe) static var handshakes: Double?
+    nonisolated(unsafe) static var handshakesPerSide: Double?
+    /// perf between two hosts on one reactor, bytes per wall second.
+    nonisolated(unsafe) static var perf: (upload: Double, download: Double)?
+    /// 1-byte round trip, µs.
+    nonisolated(unsafe) static var roundTrip: (p50: Double, p99: Double)?
+
+    static var isEmpty: Bool { rawSeal == nil && handshakes == nil && perf == nil && roundTrip == nil }
+
+    static func printSummary() {
+        var table = Table("figure", "measured", "target (issue 2)")
+        table.textColumns = [0, 2]
+        if let rawSeal { table.add("libsodium ChaCha20-Poly1305 seal, one core", mbps(rawSeal) + " MB/s", "the ceiling of one stream") }
+        if let handshakes {
+            table.add("Noise XX handshakes/s, both ends on one core", fmt(handshakes, 0) + (handshakes >= 2500 ? " ✓" : " ✗"),
+                      "≥ 2,500/s")
+        }
+        if let handshakesPerSide { table.add("Noise XX handshakes/s, one end per core", fmt(handshakesPerSide, 0), "") }
+        if let perf {
+            let fraction = rawSeal.map { " (" + percent(min(perf.upload, perf.download), of: $0) + " of seal)" } ?? ""
+            table.add("perf in one process (a lower bound), up / down", mbps(perf.upload) + " / " + mbps(perf.download) + " MB/s" + fraction,
+                      "≥ 750 MB/s between two processes: bench/perf-interop.py")
+        }
+        if let roundTrip { table.add("1-byte round trip p50 / p99", fmt(roundTrip.p50) + " / " + fmt(roundTrip.p99) + " µs", "") }
+        table.print()
+    }
+}
