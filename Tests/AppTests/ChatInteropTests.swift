@@ -278,13 +278,6 @@ struct ChatInteropTests {
     }
 
     @Test("a relay that forwarded invalid messages still delivers later good ones",
-          .disabled("""
-              PubSub scoring (Sources/Network/PubSub, not app code): one invalid message makes the forwarder's score \
-              negative, so the next heartbeat PRUNEs it from our mesh with a 60 s backoff and py stops sending to us \
-              (py has no flood publish); after two, its IHAVEs are ignored (score < gossipThreshold −10); after three \
-              within ~1 s it is graylisted (< −80) and every RPC from it is dropped. A good message py publishes \
-              meanwhile is lost for good. Remove this trait once the score tolerates a few invalid messages.
-              """),
           .timeLimit(.minutes(3)))
     func relayKeepsDeliveringAfterInvalid() throws {
         let topic = "interop-relay-after-invalid"
@@ -322,15 +315,6 @@ struct ChatInteropTests {
     }
 
     @Test("after /leave and /join of a room, py's messages reach us again once the unsubscribe backoff is over",
-          .disabled("""
-              GossipSub GRAFT handling (Sources/Network/PubSub/GossipSubRouter+Control.swift, not app code): our /leave \
-              PRUNEs py with a 10 s backoff and py honours it, but py stores backoffs in whole seconds \
-              (int(time.time()) + 10) and re-GRAFTs on its next heartbeat after that, i.e. up to ~1 s before our \
-              precise 10 s deadline. handleGraft treats that as a GRAFT during backoff: behaviour penalty (score −10) \
-              and PRUNE with a 60 s backoff; the negative score then makes the next heartbeat PRUNE py from every other \
-              room too, and py (no flood publish, no gossip to peers it backs off from) sends us nothing for 60 s. \
-              Needs tolerance for early GRAFTs (a second or two of slack, or go's behaviour-penalty threshold).
-              """),
           .timeLimit(.minutes(3)))
     func rejoinAfterLeave() throws {
         let main = "interop-rejoin-main"
