@@ -316,7 +316,10 @@ struct ChatInteropTests {
 
     @Test("after /leave and /join of a room, py's messages reach us again once the unsubscribe backoff is over",
           .disabled("""
-              Still fails after GRAFTs up to GossipSubParams.backoffSlack early were made acceptable: py's mesh               contains us again, yet its first message in the rejoined room does not reach us within 30 s.               Not yet understood; tracked as its own issue.
+              Fails on a fast node, passes when the node logs at trace level (runs slower). Instrumented: py's \
+              GRAFT arrives after our backoff and is accepted (score 0) and py's mesh contains us, but py then sends \
+              nothing in the rejoined room; its publish path gates mesh peers on its own score (gossipsub.py \
+              _get_peers_to_send, scorer.allow_gossip), which our quick leave/rejoin seems to lower. Own issue.
               """),
           .timeLimit(.minutes(3)))
     func rejoinAfterLeave() throws {
