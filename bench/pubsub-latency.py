@@ -531,9 +531,9 @@ def main() -> int:
         run("two-mixed", "two nodes: p2p-chat ↔ py-libp2p", {"p2p-chat", "py-libp2p"},
             lambda d: two_nodes(("p2p-chat", "py-libp2p"), opts, d))
         if opts.nodes > 1:
-            run("mesh", f"{opts.nodes}-node mesh: p2p-chat", {"p2p-chat"}, lambda d: mesh("p2p-chat", opts.nodes, opts, d))
+            run("mesh", f"{opts.nodes}-node mesh: p2p-chat, {opts.mesh_rate:g} msgs/s", {"p2p-chat"}, lambda d: mesh("p2p-chat", opts.nodes, opts, d))
         if opts.py_nodes > 1:
-            run("mesh-py", f"{opts.py_nodes}-node mesh: py-libp2p", {"py-libp2p"}, lambda d: mesh("py-libp2p", opts.py_nodes, opts, d))
+            run("mesh-py", f"{opts.py_nodes}-node mesh: py-libp2p, {opts.py_mesh_rate:g} msgs/s", {"py-libp2p"}, lambda d: mesh("py-libp2p", opts.py_nodes, opts, d))
     print_table(results, opts)
     print()
     for r in results:

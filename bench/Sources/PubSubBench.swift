@@ -293,7 +293,7 @@ enum PubSubBench {
         measure("stdin line: trimmingCharacters(in: .whitespacesAndNewlines)", "publisher (HeadlessSession.runLine)") {
             line.trimmingCharacters(in: .whitespacesAndNewlines).utf8.count
         }
-        measure("PeerID.base58 (38-byte multihash)", "publisher 1×, receiver 2× (ChatValidator, the event)") { me.base58.utf8.count }
+        measure("PeerID.base58 (38-byte multihash)", "publisher 3×, receiver 2× (JSON from, ChatValidator, the event)") { me.base58.utf8.count }
         measure("ChatMessage.encoded (JSON.rendered)", "publisher") { message.encoded.count }
         measure("Ed25519 sign (libsodium)", "publisher (StrictSign)") { key.sign(signed).count }
         measure("Ed25519 verify (libsodium)", "receiver, every hop") {
