@@ -9,11 +9,13 @@ enum Results {
     nonisolated(unsafe) static var perf: (upload: Double, download: Double)?
     /// 1-byte round trip, µs.
     nonisolated(unsafe) static var roundTrip: (p50: Double, p99: Double)?
+    /// pubsub engine with the chat validator: verified messages per CPU second and per wall second; bare verify per CPU second.
+    nonisolated(unsafe) static var pubsub: (perCPU: Double, perWall: Double, verify: Double)?
 
-    static var isEmpty: Bool { rawSeal == nil && handshakes == nil && perf == nil && roundTrip == nil }
+    static var isEmpty: Bool { rawSeal == nil && handshakes == nil && perf == nil && roundTrip == nil && pubsub == nil }
 
     static func printSummary() {
-        var table = Table("figure", "measured", "target (issue 2)")
+        var table = Table("figure", "measured", "target (issue 2, 3)")
         table.textColumns = [0, 2]
         if let rawSeal { table.add("libsodium ChaCha20-Poly1305 seal, one core", mbps(rawSeal) + " MB/s", "the ceiling of one stream") }
         if let handshakes {
@@ -27,6 +29,11 @@ enum Results {
                       "≥ 750 MB/s between two processes: bench/perf-interop.py")
         }
         if let roundTrip { table.add("1-byte round trip p50 / p99", fmt(roundTrip.p50) + " / " + fmt(roundTrip.p99) + " µs", "") }
+        if let pubsub {
+            table.add("pubsub (ChatValidator, fan-out 6): verified msgs/s per CPU-s (wall)",
+                      fmt(pubsub.perCPU, 0) + (pubsub.perCPU >= 20_000 ? " ✓" : " ✗") + " (" + fmt(pubsub.perWall, 0) + ")",
+                      "≥ 20,000/s (issue 3); bare Ed25519 verify: " + fmt(pubsub.verify, 0) + "/s")
+        }
         table.print()
     }
 }

@@ -15,9 +15,10 @@ sections (default: all, in this order):
   yamux      yamux-only and Noise+yamux throughput, sessions pumped in memory
   rtt        1-byte request/response round trip on an open stream (two hosts, loopback TCP)
   perf       /perf/1.0.0 throughput between two hosts on one reactor (loopback TCP)
+  pubsub     signed 200-byte messages one GossipSub engine receives, verifies, validates and forwards
 options:
   --quick      short runs (a smoke test: 0.2 s per rate, 64 MiB, 2,000 round trips)
-  --seconds S  time per crypto/handshake rate (default 1.5)
+  --seconds S  time per crypto/handshake rate (default 1.5); pubsub sends 30,000 × S messages per row
   --mib N      MiB per direction for perf and yamux (default 1024)
   --rounds N   measured round trips for rtt (default 10000)
 """
@@ -39,10 +40,7 @@ func parseOptions(_ args: [String]) -> Options? {
         case "--seconds": guard let v = value().flatMap(Double.init), v > 0 else { return nil }; options.seconds = v
         case "--mib": guard let v = value().flatMap(Int.init), v > 0 else { return nil }; options.mib = v
         case "--rounds": guard let v = value().flatMap(Int.init), v > 0 else { return nil }; options.rounds = v
-        case "-h", "--help": print(usage); if options.sections.count > 1 && !Results.isEmpty {
-    section("Summary") { Results.printSummary() }
-}
-exit(0)
+        case "-h", "--help": print(usage); exit(0)
         case "all": options.sections += allSections
         case let name where allSections.contains(name): options.sections.append(name)
         default: return nil
@@ -53,7 +51,7 @@ exit(0)
     return options
 }
 
-let allSections = ["crypto", "handshake", "yamux", "rtt", "perf"]
+let allSections = ["crypto", "handshake", "yamux", "rtt", "perf", "pubsub"]
 
 guard let options = parseOptions(Array(CommandLine.arguments.dropFirst())) else {
     fputs(usage + "\n", stderr)
@@ -85,6 +83,8 @@ for name in options.sections {
         section("(d) 1-byte request/response round trip") { try RoundTripBench.run(rounds: options.rounds) }
     case "perf":
         section("(e) perf over TCP + Noise + yamux, in one process") { try HostPerfBench.run(bytes: options.mib * MiB) }
+    case "pubsub":
+        section("(f) pubsub: receive, verify, dedup, validate, forward") { try PubSubBench.run(seconds: options.seconds) }
     default:
         break
     }

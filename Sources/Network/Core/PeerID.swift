@@ -9,6 +9,9 @@ public struct PeerID: Hashable, Sendable, CustomStringConvertible, Comparable {
     /// The binary multihash.
     public let bytes: [UInt8]
 
+    /// One `combine(bytes:)` instead of `[UInt8]`'s per-byte `combine` (PeerIDs key the pubsub engine's hot tables).
+    public func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+
     public enum ParseError: Error, Equatable, Sendable {
         case invalidText(String)
         case invalidMultihash

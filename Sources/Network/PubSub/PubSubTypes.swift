@@ -2,6 +2,8 @@
 public struct MessageID: Hashable, Sendable, CustomStringConvertible {
     public let bytes: [UInt8]
     public init(bytes: [UInt8]) { self.bytes = bytes }
+    /// One `combine(bytes:)` instead of `[UInt8]`'s per-byte `combine` (the seen-cache hashes every message's ID).
+    public func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
     public var description: String { bytes.hex }
 }
 
