@@ -49,6 +49,8 @@ final class ChatRooms {
     var validator = ChatValidator()
     /// Payloads validated and about to be delivered, by message ID.
     private var accepted: [MessageID: ChatMessage] = [:]
+    /// The message being published right now (see `send`).
+    private var outgoing: ChatMessage?
     var onLine: ((ChatLine) -> Void)?
 
     init(pubsub: PubSubService, me: PeerID, nick: String?, room: String) {
@@ -115,12 +117,18 @@ final class ChatRooms {
     private func send(_ kind: ChatMessage.Kind, content: String, to room: String) throws {
         let message = ChatMessage(kind: kind, content: content, username: nick,
                                   timestamp: Int64(Date().timeIntervalSince1970), from: me.base58)
+        outgoing = message   // our own publish is validated synchronously: no need to parse our JSON back
+        defer { outgoing = nil }
         do { try pubsub.publish(topic: room, data: message.encoded) } catch { throw RoomError.publish(error) }
     }
 
     // MARK: Inbound
 
     private func validate(_ message: InboundMessage) -> ValidationResult {
+        if message.receivedFrom == nil, let own = outgoing {
+            accepted[message.id] = own
+            return .accept
+        }
         let verdict = validator.validate(message.data, author: message.from, isOwn: message.from == me,
                                          now: pubsub.now)
         switch verdict {

@@ -113,8 +113,10 @@ final class HeadlessSession {
 
     // MARK: stdin
 
+    /// One buffer for every stdin read.
+    private var chunk = [UInt8](repeating: 0, count: 16 << 10)
+
     private func readStdin() {
-        var chunk = [UInt8](repeating: 0, count: 16 << 10)
         let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
         if n < 0 {
             if errno == EINTR || errno == EAGAIN { return }
@@ -153,8 +155,16 @@ final class HeadlessSession {
         ("rooms", "/rooms", false),
     ]
 
+    /// The line without leading and trailing whitespace (cheaper than Foundation's trimming on the hot path).
+    static func trimmed(_ raw: String) -> String {
+        let scalars = raw.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(scalars[first...last])
+    }
+
     func runLine(_ raw: String) {
-        let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let line = Self.trimmed(raw)
         guard !line.isEmpty else { return }
         guard line.hasPrefix("/") else {
             attempt { try rooms.say(line) }

@@ -103,13 +103,16 @@ public final class PubSubService {
 
     // MARK: Engine commands and timer
 
+    /// Carries out the engine's commands. Frames go to the network before messages go to the application,
+    /// so a relay forwards before it spends time showing or storing (every hop is faster).
     func drain() {
+        var deliveries: [InboundMessage] = []
         while let command = engine.pollCommand() {
             switch command {
             case .send(let peer, let frame):
                 outbound[peer]?.write(frame)
             case .deliver(let message):
-                onMessage?(message)
+                deliveries.append(message)
             case .disconnect(let peer, let reason):
                 host.log.info("pubsub disconnects \(peer): \(reason)")
                 host.disconnect(peer)
@@ -117,6 +120,7 @@ public final class PubSubService {
                 break   // PX peers come without addresses we can dial until discovery lands
             }
         }
+        for message in deliveries { onMessage?(message) }
         rearm()
     }
 
