@@ -52,7 +52,8 @@ public final class Store {
         try Store(path: ":memory:", durability: .normal, lock: nil)
     }
 
-    private init(path: String, durability: Durability, lock: DirectoryLock?) throws {
+    /// `migratedUpTo` stops at an earlier schema version (migration tests build old databases with it).
+    init(path: String, durability: Durability, lock: DirectoryLock?, migratedUpTo target: String? = nil) throws {
         self.path = path
         self.lock = lock
         var config = Configuration()
@@ -67,7 +68,7 @@ public final class Store {
                 config.journalMode = .wal
                 queue = try DatabaseQueue(path: path, configuration: config)
             }
-            try Self.migrate(queue, path: path)
+            try Self.migrate(queue, path: path, upTo: target)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -98,6 +99,18 @@ public final class Store {
     /// The applied migrations, in order (tests and diagnostics).
     public func appliedMigrations() throws -> [String] {
         try Self.run("read migrations") { try queue.read { try Migrations.migrator.appliedMigrations($0) } }
+    }
+
+    /// Runs raw SQL in one transaction (tests: rows for an old schema, damage).
+    func execute(_ sql: String) throws {
+        try Self.run("execute") { try queue.write { try $0.execute(sql: sql) } }
+    }
+
+    /// Rows of raw SQL as strings (tests: query plans).
+    func strings(_ sql: String) throws -> [String] {
+        try Self.run("query") {
+            try queue.read { db in try Row.fetchAll(db, sql: sql).map { "\($0)" } }
+        }
     }
 
     /// Unix time in milliseconds: the store's clock for `received_at`, `last_seen`, ….
