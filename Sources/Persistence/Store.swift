@@ -66,6 +66,10 @@ public final class Store {
                 queue = try DatabaseQueue(configuration: config)
             } else {
                 config.journalMode = .wal
+                // History is private like the identity: create the file 0600 (SQLite gives the -wal and
+                // -shm files the database's mode).
+                let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+                if fd >= 0 { Glibc.close(fd) }
                 queue = try DatabaseQueue(path: path, configuration: config)
             }
             try Self.migrate(queue, path: path, upTo: target)
