@@ -68,8 +68,7 @@ public final class Store {
                 config.journalMode = .wal
                 // History is private like the identity: create the file 0600 (SQLite gives the -wal and
                 // -shm files the database's mode).
-                let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-                if fd >= 0 { Glibc.close(fd) }
+                createPrivateFile(path)
                 queue = try DatabaseQueue(path: path, configuration: config)
             }
             try Self.migrate(queue, path: path, upTo: target)
@@ -146,4 +145,10 @@ public final class Store {
         default: return .cannotOpen(path: path, reason: reason)
         }
     }
+}
+
+/// Creates an empty file with mode 0600 unless it exists (`Store.open` shadows libc's `open` inside the class).
+private func createPrivateFile(_ path: String) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    if fd >= 0 { _ = close(fd) }
 }
