@@ -142,4 +142,22 @@ struct HistoryTests {
         let missing = shown.filter { !stored.contains($0) }
         #expect(missing.isEmpty, "shown before SIGKILL but not in /history: \(missing)")
     }
+
+    @Test("a restarted node redials the peers it knew, without --connect")
+    func redialsKnownPeers() throws {
+        let dir = try InteropEnvironment.temporaryDirectory("redial")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = try ChatNode(name: "known")
+        var b: ChatNode? = try ChatNode(name: "dialer", connect: [a.loopbackAddr], dataDir: dir)
+        try a.waitFor("connected") { $0.string("peer") == b!.peer }
+        try b!.send("/quit")
+        #expect(try b!.process.waitForExit(timeout: 15) == 0)
+        let bPeer = b!.peer
+        b = nil
+        try a.waitFor("disconnected") { $0.string("peer") == bPeer }
+
+        let again = try ChatNode(name: "dialer-2", dataDir: dir)
+        let connected = try again.waitFor("connected") { $0.string("peer") == a.peer }
+        #expect(connected.string("direction") == "outbound", "\(connected)")
+    }
 }
