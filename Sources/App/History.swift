@@ -17,6 +17,7 @@ final class History {
     private let log = Logger(label: "p2p-chat.history")
     /// Where lines go after the disk store failed.
     private var fallback: Store?
+    private var isClosed = false
 
     init(store: Store, output: EventOutput) {
         self.store = store
@@ -31,6 +32,7 @@ final class History {
                                    username: line.message.username, content: line.message.content,
                                    kind: line.message.kind.rawValue, sentAt: line.message.timestamp,
                                    receivedAt: Store.nowMillis())
+        if isClosed { return }   // quitting: the reactor stops before anything else is shown
         if let fallback {
             _ = try? fallback.messages.insert(record)
             return
@@ -90,7 +92,10 @@ final class History {
         do { try store.settings.set(.nick, nick) } catch { log.warning("saving nick: \(error)") }
     }
 
-    func close() { store.close() }
+    func close() {
+        isClosed = true
+        store.close()
+    }
 
     /// A stored message as the fields of a `message` event, plus when we received it.
     static func json(_ r: MessageRecord) -> JSON {
