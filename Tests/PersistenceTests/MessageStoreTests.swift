@@ -99,4 +99,22 @@ struct MessageStoreTests {
         #expect(try second.messages.count() == 5)
         #expect(try second.messages.last(2, in: "r").map(\.content) == ["message 4", "message 5"])
     }
+
+    @Test("a full database is a typed error (SQLITE_FULL) and the store still reads afterwards")
+    func full() throws {
+        let store = try Store.inMemory()
+        try store.messages.insert(message(0))
+        let pages = try #require(Int(try store.strings("PRAGMA page_count").first?.filter(\.isNumber) ?? ""))
+        try store.execute("PRAGMA max_page_count = \(pages + 4)")
+        var failure: StoreError?
+        for i in 1...100 where failure == nil {
+            do { try store.messages.insert(message(i, content: String(repeating: "full disk ", count: 400))) } catch let e as StoreError {
+                failure = e
+            }
+        }
+        let error = try #require(failure)
+        #expect(error.isDiskFull, "\(error)")
+        #expect("\(error)".contains("insert message"))
+        #expect(try store.messages.last(1, in: "r").count == 1, "reads still work")
+    }
 }

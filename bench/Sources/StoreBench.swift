@@ -123,9 +123,10 @@ enum StoreBench {
         startup.add("+ count (\(fmt(Double(count), 0)))", fmt((counted - opened) * 1000, 2))
         startup.add("+ last 10 of the room", fmt((lastTen - counted) * 1000, 2))
         startup.add("total in process", fmt(lastTen * 1000, 2))
-        if let (ready, rss) = try binaryStartup(dataDir: bigDir) {
+        if let (ready, rss, anon) = try binaryStartup(dataDir: bigDir) {
             startup.add("p2p-chat binary: exec → ready event", fmt(ready * 1000, 1))
             startup.add("p2p-chat binary: RSS at ready (MB)", fmt(rss / 1e6, 1))
+            startup.add("  of which anonymous (heap, stacks; the rest is mapped libraries)", fmt(anon / 1e6, 1))
             Results.storeStartup = (ready * 1000, rss / 1e6)
         } else {
             startup.add("p2p-chat binary (not found next to p2p-chat-bench)", "n/a")
@@ -134,7 +135,7 @@ enum StoreBench {
     }
 
     /// Starts the `p2p-chat` beside this executable on `dataDir`, times exec → `ready`, reads VmRSS, quits it.
-    static func binaryStartup(dataDir: String) throws -> (seconds: Double, rssBytes: Double)? {
+    static func binaryStartup(dataDir: String) throws -> (seconds: Double, rssBytes: Double, anonBytes: Double)? {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("p2p-chat").path
         guard FileManager.default.isExecutableFile(atPath: binary) else { return nil }
@@ -156,11 +157,13 @@ enum StoreBench {
         let seconds = watch.wallSeconds
         guard String(decoding: buffer, as: UTF8.self).contains("\"ready\"") else { throw BenchError("no ready event") }
         let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
-        let rssKB = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }?
-            .split(separator: " ").compactMap { Double($0) }.first ?? .nan
+        func kilobytes(_ field: String) -> Double {
+            status.split(separator: "\n").first { $0.hasPrefix(field) }?
+                .split(separator: " ").compactMap { Double($0) }.first ?? .nan
+        }
         try stdin.fileHandleForWriting.close()
         process.waitUntilExit()
-        return (seconds, rssKB * 1024)
+        return (seconds, kilobytes("VmRSS:") * 1024, kilobytes("RssAnon:") * 1024)
     }
 }
 
