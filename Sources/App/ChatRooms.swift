@@ -128,7 +128,11 @@ final class ChatRooms {
             if accepted.count >= 1024 { accepted.removeAll() }   // bound: delivery normally follows at once
             accepted[message.id] = chat                            // so the JSON is parsed only once
             return .accept
-        case .reject: return .reject
+        case .reject:
+            // Only the author is punished. A relay (py-libp2p, say) cannot run our chat rules, so a bad payload
+            // it forwards is dropped without lowering its score — else one bad author behind a relay would get
+            // the relay pruned from every mesh and its good messages lost.
+            return message.receivedFrom == nil || message.receivedFrom == message.from ? .reject : .ignore
         case .ignore: return .ignore
         }
     }

@@ -73,13 +73,45 @@ final class HeadlessSession {
         knownPeers.redialAll(with: host)
     }
 
+    /// The longest we wait, after sending `leave`, for pubsub peers to confirm they have read it.
+    static let quitLinger: Duration = .seconds(2)
+    /// Pubsub peers whose ping round trip (after our `leave`) we are waiting for before closing.
+    var lingering: Set<PeerID> = []
+    var lingerTimer: TimerID?
+    var isClosing = false
+
+    /// Sends `leave` to every room, then closes. Writing the `leave` before the GO_AWAY is not enough:
+    /// py-libp2p tears the whole yamux session down on GO_AWAY and drops stream data its pubsub reader has
+    /// not consumed yet. So we first ping every pubsub peer (the ping goes out behind the `leave` on the same
+    /// connection, and its echo comes back after the peer has taken the `leave` in) and close once every
+    /// echo, failure or disconnect is in, or after `quitLinger`. A second quit (signal, EOF) closes at once.
     func quit() {
-        guard !isQuitting else { return }
+        guard !isQuitting else { finishQuit(); return }
         isQuitting = true
         log.info("quitting")
         if let stdinWatch { reactor.unwatch(stdinWatch) }
         stdinWatch = nil
-        rooms.leaveAll()   // written to the sockets before the GO_AWAY that close() sends
+        rooms.leaveAll()
+        lingering = Set(rooms.pubsub.peers.filter { host.isConnected($0) })
+        guard !lingering.isEmpty else { finishQuit(); return }
+        lingerTimer = reactor.schedule(after: Self.quitLinger) { [unowned self] in
+            self.lingerTimer = nil
+            self.log.info("quit: \(self.lingering.count) peer(s) did not answer in time")
+            self.finishQuit()
+        }
+        for peer in lingering.sorted() { host.ping(peer) }
+    }
+
+    private func lingerDone(_ peer: PeerID) {
+        guard isQuitting, lingering.remove(peer) != nil, lingering.isEmpty else { return }
+        finishQuit()
+    }
+
+    private func finishQuit() {
+        guard !isClosing else { return }
+        isClosing = true
+        if let lingerTimer { reactor.cancel(lingerTimer) }
+        lingerTimer = nil
         host.close()
         history.close()
         reactor.stop()
@@ -239,6 +271,7 @@ final class HeadlessSession {
                                  ("direction", .string(info.direction.rawValue)),
                                  ("addr", info.remoteAddress.map { .string($0.description) } ?? .null)]))
         case .disconnected(let peer, let reason):
+            defer { lingerDone(peer) }
             output.emit(.object([("event", .string("disconnected")), ("peer", .string(peer.base58)),
                                  ("reason", reason.map { .string("\($0)") } ?? .null)]))
         case .identified(let peer, let info):
@@ -249,6 +282,8 @@ final class HeadlessSession {
             error("dial \(address) failed: \(reason)")
         case .inboundFailed(let remote, let reason):
             log.info("inbound from \(remote) failed: \(reason)")
+        case .pingResult(let peer, _) where lingering.contains(peer):
+            lingerDone(peer)   // our own quit-time ping
         case .pingResult(let peer, .success(let rtt)):
             output.emit(.object([("event", .string("ping")), ("peer", .string(peer.base58)),
                                  ("rtt_ms", .double(rtt.milliseconds))]))

@@ -70,12 +70,14 @@ extension GossipSubRouter {
         for graft in grafts {
             let topic = graft.topicID
             guard let mesh = meshes[topic], !mesh.contains(peer) else { continue }
-            if backoff.isBackingOff(topic, peer, now: now) {
+            // A GRAFT up to `backoffSlack` early is tolerated: py stores backoffs in whole seconds and
+            // re-GRAFTs a little before our exact deadline; punishing that would cut it off from every room.
+            if backoff.isBackingOff(topic, peer, now: now, slack: .zero - params.backoffSlack) {
                 context?.counters.graftsDuringBackoff += 1
                 scores.behaviourPenalty(peer)
                 backoff.set(topic, peer, until: now + params.pruneBackoff)
                 sendPrune(topic, to: peer, backoff: params.pruneBackoff, px: false)
-            } else if score(peer) < 0 {
+            } else if score(peer) < params.score.meshThreshold {
                 backoff.set(topic, peer, until: now + params.pruneBackoff)
                 sendPrune(topic, to: peer, backoff: params.pruneBackoff, px: false)
             } else if mesh.count >= params.dHigh {

@@ -24,7 +24,7 @@ extension GossipSubRouter {
         for topic in meshes.keys.sorted() {
             let topicPeers = context.peers(in: topic)
             var mesh = meshes[topic]!
-            for peer in mesh.sorted() where score(peer) < 0 || !topicPeers.contains(peer) {
+            for peer in mesh.sorted() where score(peer) < params.score.meshThreshold || !topicPeers.contains(peer) {
                 mesh.remove(peer)
                 if topicPeers.contains(peer) {
                     backoff.set(topic, peer, until: now + params.pruneBackoff)

@@ -58,12 +58,19 @@ public struct GossipSubParams: Sendable {
 }
 
 /// A basic peer score: P4 (invalid messages) and P7 (behaviour penalty), both squared, decaying each heartbeat.
+///
+/// Tuned to forgive a little: a chat relay cannot run our chat rules, and one stray invalid message must not
+/// cut it off (py-libp2p does not flood-publish, so a pruned peer's messages are lost until its backoff ends).
+/// With weight −1 and squared counters, 3 invalid messages give −9 (still meshed), 4 give −16 (pruned,
+/// no gossip), 9 give −81 (graylisted); everything decays by `decay` per heartbeat.
 public struct PeerScoreParams: Sendable {
-    public var invalidMessageWeight = -10.0
-    public var behaviourPenaltyWeight = -10.0
+    public var invalidMessageWeight = -1.0
+    public var behaviourPenaltyWeight = -1.0
     /// Multiplied into both counters every heartbeat; counters under `decayToZero` become 0.
     public var decay = 0.9
     public var decayToZero = 0.01
+    /// Below this a peer is pruned from our meshes and its GRAFTs are refused.
+    public var meshThreshold = -10.0
     /// Below this we neither send nor accept gossip (IHAVE/IWANT).
     public var gossipThreshold = -10.0
     /// Below this we don't flood-publish to the peer.

@@ -23,16 +23,40 @@ stdin: one command per line (a leading "/" is accepted, so are JSON objects
   perf <peer> <upload> <download>     → {"event":"perf","peer":…,"upload_bytes":…,"download_bytes":…,
                                          "upload_seconds":…,"download_seconds":…,
                                          "upload_mbps":…,"download_mbps":…}   (mbps = 10^6 bytes/s)
+  subscribe <topic>                   → {"event":"subscribed","topic":…}; then every message py delivers on it:
+                                        {"event":"message","topic":…,"from":…,"data":<utf-8 text>,"seqno":<int>,
+                                         "id":<hex from||seqno>}   (py's own publishes included)
+  unsubscribe <topic>                 → {"event":"unsubscribed","topic":…}
+  publish <topic> <text…>             → the rest of the line, as-is, as the data; {"event":"published","topic",
+                                        "seqno","id"}
+  publish-chat <topic> <content…>     → publishes the Go program's chat JSON {"type":"message","content",
+                                        "username":"py","timestamp","from":<our id>} (then "published")
+  publish-corrupt <topic> <content…>  → a chat message signed by us whose signature has one bit flipped, written
+                                        by hand to every pubsub peer subscribed to the topic (py's own
+                                        publish path would drop it); {"event":"published-corrupt",…,"peers":[…]}
+  publish-direct <topic> <text…>      → the text, correctly signed, written by hand the same way (no mesh needed);
+                                        {"event":"published-direct","topic","seqno","id","peers":[…]}
+  mesh <topic> [<peer> [timeout]]     → {"event":"mesh","topic":…,"peers":[…]}; with a peer, first waits until
+                                        it is in py's mesh for the topic (error event after the timeout)
+  topic-peers <topic> [<peer> [timeout]] → {"event":"topic-peers","topic":…,"peers":[…]} (peers py knows are
+                                        subscribed); with a peer, first waits for its subscription
+  sent <peer> [<id> [timeout]]        → {"event":"sent","peer":…,"messages":{<id hex>:<times written>}}: every
+                                        pubsub message py wrote to that peer (replays and flushes included); with
+                                        an ID, first waits until that message has been written to the peer
+  heartbeat [n]                       → {"event":"heartbeat","count":<total>} after n more GossipSub heartbeats
+                                        (1 s each): lets time pass without sleeping
   quit                                → exits 0 (so does EOF on stdin)
 Served protocols: py's defaults (/ipfs/id/1.0.0, /ipfs/id/push/1.0.0, /ipfs/ping/1.0.0), the test echo
 protocol /p2p-chat-test/echo/1.0.0 (reports {"event":"echo-served","peer":…,"bytes":n,"sha256":…}) and,
-unless --no-perf, py-libp2p's own PerfService on /perf/1.0.0.
+unless --no-perf, py-libp2p's own PerfService on /perf/1.0.0, and, unless --no-pubsub, GossipSub
+(/meshsub/1.1.0, /meshsub/1.0.0; D=6, D_lo=4, D_hi=12, heartbeat 1 s, adaptive gossip off, spam limit raised).
 Logs go to stderr only.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import logging
@@ -57,12 +81,17 @@ from libp2p.network.stream.exceptions import StreamEOF, StreamReset
 from libp2p.crypto.serialization import deserialize_public_key
 from libp2p.peer.id import ID
 from libp2p.peer.peerinfo import info_from_p2p_addr
+from libp2p.pubsub.gossipsub import PROTOCOL_ID, PROTOCOL_ID_V11, GossipSub
+from libp2p.pubsub.pb import rpc_pb2
+from libp2p.pubsub.pubsub import PUBSUB_SIGNING_PREFIX, Pubsub
 
 ECHO_ID = TProtocol("/p2p-chat-test/echo/1.0.0")
 PERF_ID = TProtocol("/perf/1.0.0")
 CHUNK = 64 * 1024
 IDENTIFY_MAX_BYTES = 8192 * 10
 DEFAULT_TIMEOUT = 60.0
+# py's per-peer per-topic forwarding limit (default 10/s) would drop and penalise test bursts.
+SPAM_LIMIT_PER_SECOND = 100_000.0
 
 log = logging.getLogger("py_peer")
 
@@ -159,9 +188,54 @@ class Notifee:
 
 
 class Peer:
-    def __init__(self, host, timeout: float) -> None:
+    def __init__(self, host, timeout: float, pubsub=None) -> None:
         self.host = host
         self.timeout = timeout
+        self.pubsub = pubsub          # libp2p Pubsub with a GossipSub router, or None
+        self.subscriptions = {}       # topic -> (subscription, cancel scope of its reader)
+        self.nursery = None           # set by main(): long-lived tasks (subscription readers)
+        self.sent = {}                # peer id string -> {message id hex: times written}
+        self.heartbeats = 0
+        self.heartbeat_event = trio.Event()
+        if pubsub is not None:
+            self._count_writes(pubsub)
+            self._count_heartbeats(pubsub.router)
+
+    def _count_heartbeats(self, router) -> None:
+        """Every GossipSub heartbeat ends with mcache.shift(): count them, so tests can let time pass by
+        waiting for heartbeats instead of sleeping."""
+        shift = router.mcache.shift
+
+        def counted_shift(*args, **kwargs):
+            result = shift(*args, **kwargs)
+            self.heartbeats += 1
+            self.heartbeat_event.set()
+            self.heartbeat_event = trio.Event()
+            return result
+
+        router.mcache.shift = counted_shift
+
+    def _count_writes(self, ps) -> None:
+        """Wraps Pubsub.write_msg (every RPC py writes to a pubsub peer goes through it: queued sends,
+        pending-message flushes, replays to new subscribers) to count the messages per peer once written."""
+        original = ps.write_msg
+        self.written = trio.Event()   # set (and replaced) after every counted write
+
+        async def write_msg(stream, rpc_msg):
+            ok = await original(stream, rpc_msg)
+            if ok:
+                try:
+                    counts = self.sent.setdefault(str(stream.muxed_conn.peer_id), {})
+                    for m in rpc_msg.publish:
+                        mid = (m.from_id + m.seqno).hex()
+                        counts[mid] = counts.get(mid, 0) + 1
+                except Exception:
+                    log.debug("counting a write failed", exc_info=True)
+                self.written.set()
+                self.written = trio.Event()
+            return ok
+
+        ps.write_msg = write_msg
 
     # ---- served protocols -------------------------------------------------------------
     async def handle_echo(self, stream) -> None:
@@ -348,12 +422,142 @@ class Peer:
             "download_mbps": round(got / down_s / 1e6, 2) if got and down_s > 0 else None,
         })
 
+    # ---- pubsub -------------------------------------------------------------------------
+    def _require_pubsub(self):
+        if self.pubsub is None:
+            raise RuntimeError("pubsub is off (--no-pubsub)")
+        return self.pubsub
+
+    async def cmd_subscribe(self, topic: str) -> None:
+        ps = self._require_pubsub()
+        if topic in self.subscriptions:
+            emit({"event": "subscribed", "topic": topic, "already": True})
+            return
+        sub = await ps.subscribe(topic)
+        scope = trio.CancelScope()
+        self.subscriptions[topic] = (sub, scope)
+        self.nursery.start_soon(self._read_subscription, topic, sub, scope)
+        emit({"event": "subscribed", "topic": topic})
+
+    async def _read_subscription(self, topic: str, sub, scope: trio.CancelScope) -> None:
+        with scope:
+            async for msg in sub:
+                try:
+                    sender = str(ID(msg.from_id))
+                except Exception:
+                    sender = msg.from_id.hex()
+                emit({
+                    "event": "message", "topic": topic, "from": sender,
+                    "data": msg.data.decode("utf-8", "replace"),
+                    "seqno": int.from_bytes(msg.seqno, "big") if msg.seqno else None,
+                    "id": (msg.from_id + msg.seqno).hex(),
+                })
+
+    async def cmd_unsubscribe(self, topic: str) -> None:
+        ps = self._require_pubsub()
+        entry = self.subscriptions.pop(topic, None)
+        await ps.unsubscribe(topic)
+        if entry is not None:
+            entry[1].cancel()
+        emit({"event": "unsubscribed", "topic": topic})
+
+    def _chat_json(self, content: str) -> bytes:
+        return json.dumps({
+            "type": "message", "content": content, "username": "py",
+            "timestamp": int(time.time()), "from": str(self.host.get_id()),
+        }, separators=(",", ":")).encode()
+
+    async def _publish(self, topic: str, data: bytes, event: str) -> None:
+        ps = self._require_pubsub()
+        seqno = ps.counter + 1                 # Pubsub._next_seqno() adds 1 before use
+        await ps.publish(topic, data)
+        mid = (self.host.get_id().to_bytes() + seqno.to_bytes(8, "big")).hex()
+        emit({"event": event, "topic": topic, "seqno": seqno, "id": mid})
+
+    async def cmd_publish(self, topic: str, text: str = "") -> None:
+        await self._publish(topic, text.encode(), "published")
+
+    async def cmd_publish_chat(self, topic: str, content: str = "") -> None:
+        await self._publish(topic, self._chat_json(content), "published")
+
+    async def _write_direct(self, topic: str, msg) -> list[str]:
+        """Writes one message by hand to every pubsub peer py knows is subscribed to the topic, bypassing
+        py's own publish path (its mesh, signature check and seen-cache)."""
+        ps = self._require_pubsub()
+        rpc = rpc_pb2.RPC(publish=[msg])
+        targets = []
+        for pid in sorted(ps.peer_topics.get(topic, set()), key=str):
+            stream = ps.peers.get(pid)
+            if stream is not None and await ps.write_msg(stream, rpc):
+                targets.append(str(pid))
+        return targets
+
+    def _signed(self, topic: str, data: bytes, corrupt: bool = False):
+        """A message signed like py signs (StrictSign, key included); `corrupt` flips one signature bit."""
+        ps = self._require_pubsub()
+        msg = rpc_pb2.Message(data=data, topicIDs=[topic], from_id=self.host.get_id().to_bytes(),
+                              seqno=ps._next_seqno())
+        signature = bytearray(self.host.get_private_key().sign(
+            PUBSUB_SIGNING_PREFIX.encode() + msg.SerializeToString()))
+        if corrupt:
+            signature[0] ^= 0x01
+        msg.key = self.host.get_public_key().serialize()
+        msg.signature = bytes(signature)
+        return msg
+
+    async def _publish_direct(self, topic: str, data: bytes, corrupt: bool, event: str) -> None:
+        msg = self._signed(topic, data, corrupt)
+        targets = await self._write_direct(topic, msg)
+        emit({"event": event, "topic": topic, "seqno": int.from_bytes(msg.seqno, "big"),
+              "id": (msg.from_id + msg.seqno).hex(), "peers": targets})
+
+    async def cmd_publish_corrupt(self, topic: str, content: str = "") -> None:
+        await self._publish_direct(topic, self._chat_json(content), True, "published-corrupt")
+
+    async def cmd_publish_direct(self, topic: str, text: str = "") -> None:
+        await self._publish_direct(topic, text.encode(), False, "published-direct")
+
+    async def cmd_mesh(self, topic: str, peer: str | None = None, timeout: str | None = None) -> None:
+        ps = self._require_pubsub()
+        if peer is not None:
+            await ps.wait_for_mesh(ID.from_base58(peer), topic, timeout=float(timeout or self.timeout))
+        emit({"event": "mesh", "topic": topic,
+              "peers": sorted(str(p) for p in ps.router.mesh.get(topic, set()))})
+
+    async def cmd_topic_peers(self, topic: str, peer: str | None = None, timeout: str | None = None) -> None:
+        ps = self._require_pubsub()
+        if peer is not None:
+            await ps.wait_for_subscription(ID.from_base58(peer), topic, timeout=float(timeout or self.timeout))
+        emit({"event": "topic-peers", "topic": topic,
+              "peers": sorted(str(p) for p in ps.peer_topics.get(topic, set()))})
+
+    async def cmd_sent(self, peer: str, msg_id: str | None = None, timeout: str | None = None) -> None:
+        """Write counts per message to `peer`; with an ID, first waits until that message was written."""
+        if msg_id is not None:
+            with trio.fail_after(float(timeout or self.timeout)):
+                while msg_id not in self.sent.get(peer, {}):
+                    await self.written.wait()
+        emit({"event": "sent", "peer": peer, "messages": dict(self.sent.get(peer, {}))})
+
+    async def cmd_heartbeat(self, count: str = "1") -> None:
+        """Waits for `count` more GossipSub heartbeats."""
+        self._require_pubsub()
+        target = self.heartbeats + int(count)
+        with trio.fail_after(self.timeout):
+            while self.heartbeats < target:
+                await self.heartbeat_event.wait()
+        emit({"event": "heartbeat", "count": self.heartbeats})
+
     # ---- dispatch -----------------------------------------------------------------------
     async def run_command(self, name: str, args: list[str], quit_scope: trio.CancelScope) -> None:
         handlers = {
             "dial": self.cmd_dial, "connect": self.cmd_dial, "ping": self.cmd_ping,
             "identify": self.cmd_identify, "peers": self.cmd_peers, "echo": self.cmd_echo,
-            "perf": self.cmd_perf,
+            "perf": self.cmd_perf, "subscribe": self.cmd_subscribe, "unsubscribe": self.cmd_unsubscribe,
+            "publish": self.cmd_publish, "publish-chat": self.cmd_publish_chat,
+            "publish-corrupt": self.cmd_publish_corrupt, "publish-direct": self.cmd_publish_direct,
+            "mesh": self.cmd_mesh,
+            "topic-peers": self.cmd_topic_peers, "sent": self.cmd_sent, "heartbeat": self.cmd_heartbeat,
         }
         if name == "quit":
             quit_scope.cancel()
@@ -372,14 +576,26 @@ class Peer:
 
 
 def parse_command(line: str) -> tuple[str, list[str]] | None:
+    raw = line.rstrip("\r\n").lstrip()
     line = line.strip()
     if not line:
         return None
     if line.startswith("{"):
         obj = json.loads(line)
         return str(obj["cmd"]).lstrip("/"), [str(a) for a in obj.get("args", [])]
+    name = line.split(None, 1)[0].lstrip("/").lower()
+    if name in REST_OF_LINE_COMMANDS:
+        # "publish <topic> <text…>": the text is the rest of the line after one separating space, verbatim.
+        parts = raw.split(" ", 2)
+        args = [p for p in parts[1:2] if p]
+        if len(parts) > 2:
+            args.append(parts[2])
+        return name, args
     words = line.split()
-    return words[0].lstrip("/").lower(), words[1:]
+    return name, words[1:]
+
+
+REST_OF_LINE_COMMANDS = {"publish", "publish-chat", "publish-corrupt", "publish-direct"}
 
 
 async def read_stdin_lines():
@@ -403,7 +619,13 @@ async def main(opts: argparse.Namespace) -> None:
     key_pair = create_new_key_pair(seed)
     host = new_host(key_pair=key_pair)
     listen = multiaddr.Multiaddr(opts.listen or f"/ip4/127.0.0.1/tcp/{opts.port}")
-    peer = Peer(host, opts.timeout)
+    gossipsub = pubsub = None
+    if not opts.no_pubsub:
+        gossipsub = GossipSub(protocols=[PROTOCOL_ID_V11, PROTOCOL_ID], degree=6, degree_low=4, degree_high=12,
+                              heartbeat_interval=1, adaptive_gossip_enabled=False,
+                              max_messages_per_topic_per_second=SPAM_LIMIT_PER_SECOND)
+        pubsub = Pubsub(host, gossipsub)
+    peer = Peer(host, opts.timeout, pubsub)
     host.set_stream_handler(ECHO_ID, peer.handle_echo)
     host.get_network().register_notifee(Notifee())
     async with host.run(listen_addrs=[listen]):
@@ -413,26 +635,38 @@ async def main(opts: argparse.Namespace) -> None:
             await PerfService(host).start()
         from libp2p.utils import get_agent_version
 
-        emit({
-            "event": "ready", "peer": str(host.get_id()),
-            "addrs": [str(a) for a in host.get_addrs()], "agent": get_agent_version(),
-        })
-        async with trio.open_nursery() as nursery:
-            quit_scope = nursery.cancel_scope
-            async for line in read_stdin_lines():
-                try:
-                    parsed = parse_command(line)
-                except Exception as exc:
-                    emit({"event": "error", "message": f"bad command line {line!r}: {exc}"})
-                    continue
-                if parsed is None:
-                    continue
-                name, args = parsed
-                if name == "quit":
-                    break
-                nursery.start_soon(peer.run_command, name, args, quit_scope)
-            quit_scope.cancel()
+        async with contextlib.AsyncExitStack() as services:
+            if pubsub is not None:
+                from libp2p.tools.anyio_service import background_trio_service
+
+                await services.enter_async_context(background_trio_service(pubsub))
+                await services.enter_async_context(background_trio_service(gossipsub))
+                await pubsub.wait_until_ready()
+            await serve(peer, host, get_agent_version())
         emit({"event": "bye"})
+
+
+async def serve(peer: Peer, host, agent: str) -> None:
+    emit({
+        "event": "ready", "peer": str(host.get_id()),
+        "addrs": [str(a) for a in host.get_addrs()], "agent": agent,
+    })
+    async with trio.open_nursery() as nursery:
+        peer.nursery = nursery
+        quit_scope = nursery.cancel_scope
+        async for line in read_stdin_lines():
+            try:
+                parsed = parse_command(line)
+            except Exception as exc:
+                emit({"event": "error", "message": f"bad command line {line!r}: {exc}"})
+                continue
+            if parsed is None:
+                continue
+            name, args = parsed
+            if name == "quit":
+                break
+            nursery.start_soon(peer.run_command, name, args, quit_scope)
+        quit_scope.cancel()
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -442,6 +676,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--listen", help="full listen multiaddr (overrides --port)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="per-command timeout in seconds")
     p.add_argument("--no-perf", action="store_true", help="do not serve /perf/1.0.0")
+    p.add_argument("--no-pubsub", action="store_true", help="do not run GossipSub")
     p.add_argument("--log-level", default=os.environ.get("PY_PEER_LOG", "WARNING"))
     return p.parse_args(argv)
 

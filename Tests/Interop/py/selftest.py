@@ -9,6 +9,7 @@ Exits non-zero on the first failure. Prints one line per check.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 
@@ -80,6 +81,37 @@ def main() -> None:
         check(up["upload_bytes"] == opts.perf_bytes and down["download_bytes"] == opts.perf_bytes,
               "perf /perf/1.0.0 against py's PerfService",
               f"upload {up['upload_mbps']} MB/s, download {down['download_mbps']} MB/s")
+
+        # GossipSub: subscribe, mesh, publish both ways, chat JSON, a corrupted signature is dropped.
+        for node in (a, b):
+            node.send("subscribe selftest-topic")
+            node.wait_for("subscribed")
+        a.send(f"mesh selftest-topic {pb} 30")
+        check(pb in a.wait_for("mesh", timeout=40)["peers"], "gossipsub: b joins a's mesh")
+        b.send(f"mesh selftest-topic {pa} 30")
+        check(pa in b.wait_for("mesh", timeout=40)["peers"], "gossipsub: a joins b's mesh")
+        a.send("publish selftest-topic hello  from a ")
+        pub = a.wait_for("published")
+        e = b.wait_for("message", lambda e: e["id"] == pub["id"], timeout=30)
+        check(e["from"] == pa and e["data"] == "hello  from a " and e["seqno"] == pub["seqno"],
+              "publish a→b: text verbatim, author and seqno", e)
+        a.wait_for("message", lambda e: e["id"] == pub["id"], timeout=30)
+        b.send("publish-chat selftest-topic chat from b")
+        pub = b.wait_for("published")
+        e = a.wait_for("message", lambda e: e["id"] == pub["id"], timeout=30)
+        chat = json.loads(e["data"])
+        check(chat["type"] == "message" and chat["content"] == "chat from b" and chat["from"] == pb,
+              "publish-chat b→a: the Go program's JSON", chat)
+        a.send("publish-corrupt selftest-topic forged")
+        bad = a.wait_for("published-corrupt")
+        a.send("publish-chat selftest-topic fence")
+        fence = a.wait_for("published")
+        b.wait_for("message", lambda e: e["id"] == fence["id"], timeout=30)
+        check(pb in bad["peers"] and not any(e.get("id") == bad["id"] for e in b.events),
+              "publish-corrupt: written to b, dropped by b's signature check")
+        a.send(f"sent {pb}")
+        sent = a.wait_for("sent")["messages"]
+        check(sent.get(bad["id"]) == 1 and sent.get(fence["id"], 0) >= 1, "sent: per-peer write counts", sent)
 
         a.send("bogus")
         e = a.wait_for("error", timeout=10)

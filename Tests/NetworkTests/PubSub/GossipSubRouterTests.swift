@@ -92,6 +92,22 @@ import Testing
         #expect(!ps.mesh(F.topic).contains(q))
     }
 
+    @Test func aGraftSlightlyBeforeOurBackoffEndsIsTolerated() {
+        let ps = F.engine()
+        let peers = F.names("p", 3)
+        F.connected(ps, peers: peers)
+        let q = peers[1]
+        ps.unsubscribe(F.topic, now: F.t0)
+        ps.subscribe(F.topic, now: F.t0)   // q is in our 10 s unsubscribe backoff
+        _ = F.drain(ps)
+        // py keeps backoffs in whole seconds and re-GRAFTs up to ~1 s early: accepted, no penalty.
+        let early = F.t0 + .seconds(9)
+        ps.receive(F.frame(F.controlRPC { $0.graft = [.with { $0.topicID = F.topic }] }), from: q, now: early)
+        #expect(ps.mesh(F.topic).contains(q))
+        #expect(ps.counters.graftsDuringBackoff == 0)
+        #expect(ps.score(q) == 0)
+    }
+
     @Test func graftsAreAcceptedUpToDHiThenPrunedWithPX() {
         let ps = F.engine()
         ps.subscribe(F.topic, now: F.t0)
@@ -270,9 +286,13 @@ import Testing
         let peers = F.names("p", 8)
         F.connected(ps, peers: peers)
         let bad = ps.mesh(F.topic)[0]
-        var m = F.signed("alice", "x", seqno: 1); m.signature = Data(repeating: 0, count: 64)
-        ps.receive(F.frame(F.publishRPC([m])), from: bad, now: F.t0)
-        #expect(ps.score(bad) == -10)
+        // Three invalid messages are forgiven (−9 stays meshed); the fourth (−16) crosses the mesh threshold.
+        for seq in 1...4 {
+            var m = F.signed("alice", "x", seqno: UInt64(seq)); m.signature = Data(repeating: 0, count: 64)
+            ps.receive(F.frame(F.publishRPC([m])), from: bad, now: F.t0)
+            if seq == 3 { #expect(ps.score(bad) == -9) }
+        }
+        #expect(ps.score(bad) == -16)
         let (now, out) = heartbeats(ps, from: F.t0, for: .milliseconds(200))
         #expect(!ps.mesh(F.topic).contains(bad))
         #expect(prunes(F.sent(to: bad, out)).count == 1)

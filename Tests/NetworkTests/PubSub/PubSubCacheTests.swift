@@ -76,7 +76,7 @@ import Testing
         score.invalidMessage(p)
         score.invalidMessage(p)
         score.behaviourPenalty(p)
-        #expect(score.score(p) == -50)
+        #expect(score.score(p) == -5)   // 2² × −1 + 1² × −1
         for _ in 0..<100 { score.decay() }
         #expect(score.score(p) == 0)
     }

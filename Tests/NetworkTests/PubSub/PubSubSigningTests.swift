@@ -66,11 +66,13 @@ import Testing
         for m in bad { ps.receive(F.frame(F.publishRPC([m])), from: remote, now: F.t0) }
         for (i, m) in bad.enumerated() { ps.receive(F.frame(F.publishRPC([m])), from: F.peer("relay\(i)"), now: F.t0) }
         #expect(F.delivered(F.drain(ps)).isEmpty)
-        // From `remote` only the first three count: they graylist it. From distinct relays, every one counts.
+        // Every one counts, from `remote` and from the distinct relays; eight put `remote` far below the
+        // gossip threshold (8² × −1 = −64) but not yet graylisted (−80).
         #expect(ps.counters.unsignedMessages == 3 + 3)
-        #expect(ps.counters.invalidSignatures == 0 + 5)
-        #expect(ps.counters.graylistedRPCs == 5)
-        #expect(ps.score(remote) < ps.config.gossipParams!.score.graylistThreshold)
+        #expect(ps.counters.invalidSignatures == 5 + 5)
+        #expect(ps.counters.graylistedRPCs == 0)
+        #expect(ps.score(remote) == -64)
+        #expect(ps.score(remote) < ps.config.gossipParams!.score.gossipThreshold)
 
         // A matching `key` (py always sends one) is accepted; the forged copy didn't poison the seen-cache.
         let other = F.peer("other")
@@ -84,7 +86,7 @@ import Testing
         ps.subscribe(F.topic, now: F.t0)
         let remote = F.peer("remote")
         ps.addPeer(remote, protocol: GossipSubRouter.protocolV11, now: F.t0)
-        for seq in 1...3 {
+        for seq in 1...9 {   // 9² × −1 = −81: below the graylist threshold (−80)
             var m = F.signed("alice", "x", seqno: UInt64(seq)); m.signature = Data(repeating: 1, count: 64)
             ps.receive(F.frame(F.publishRPC([m])), from: remote, now: F.t0)
         }
