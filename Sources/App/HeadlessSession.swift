@@ -30,16 +30,20 @@ final class HeadlessSession {
     let reactor: Reactor
     let rooms: ChatRooms
     let output: EventOutput
+    let history: History
+    let knownPeers: KnownPeers
     let log = Logger(label: "p2p-chat.headless")
     var stdinWatch: WatchID?
     var lineBuffer: [UInt8] = []
     var isQuitting = false
     var diagnostics: Diagnostics!
 
-    init(host: Network.Host, reactor: Reactor, rooms: ChatRooms, output: EventOutput) {
+    init(host: Network.Host, reactor: Reactor, rooms: ChatRooms, history: History, output: EventOutput) {
         self.host = host
         self.reactor = reactor
         self.rooms = rooms
+        self.history = history
+        self.knownPeers = KnownPeers(store: history.store, me: host.peerID)
         self.output = output
     }
 
@@ -50,7 +54,8 @@ final class HeadlessSession {
             try reactor.onSignal(signal) { [unowned self] in self.quit() }
         }
         stdinWatch = reactor.watch(0, .read) { [unowned self] _ in self.readStdin() }
-        rooms.onLine = { [unowned self] in self.emit($0) }
+        // Committed before shown: a line that was printed is on disk, whatever happens next.
+        rooms.onLine = { [unowned self] in self.history.record($0); self.emit($0) }
         let startRoom = rooms.current
         output.emit(.object([
             ("event", .string("ready")),
@@ -59,9 +64,13 @@ final class HeadlessSession {
             ("agent", .string(host.config.agentVersion)),
             ("room", .string(startRoom)),
             ("nick", .string(rooms.nick)),
+            ("messages", .int(history.messageCount)),
         ]))
-        try? rooms.join(startRoom)
+        // The rooms of the last run, then the start room (last, so it is current); each shows its history first.
+        for room in history.joinedRooms where room != startRoom && ChatRooms.isValidRoom(room) { join(room) }
+        join(startRoom)
         for address in addresses { host.dial(address) }
+        knownPeers.redialAll(with: host)
     }
 
     /// The longest we wait, after sending `leave`, for pubsub peers to confirm they have read it.
@@ -104,6 +113,7 @@ final class HeadlessSession {
         if let lingerTimer { reactor.cancel(lingerTimer) }
         lingerTimer = nil
         host.close()
+        history.close()
         reactor.stop()
     }
 
@@ -145,6 +155,7 @@ final class HeadlessSession {
     /// Sorted command table; a unique prefix selects a command (`/pi` → `/ping`).
     static let commands: [(name: String, usage: String, hidden: Bool)] = [
         ("echo-test", "/echo-test PEERID NBYTES", true),
+        ("history", "/history [N]", false),
         ("join", "/join ROOM", false),
         ("leave", "/leave [ROOM]", false),
         ("nick", "/nick NAME", false),
@@ -153,6 +164,7 @@ final class HeadlessSession {
         ("ping", "/ping PEERID", false),
         ("quit", "/quit", false),
         ("rooms", "/rooms", false),
+        ("search", "/search TEXT", false),
     ]
 
     /// The line without leading and trailing whitespace (cheaper than Foundation's trimming on the hot path).
@@ -184,13 +196,25 @@ final class HeadlessSession {
         case "peers": printPeers()
         case "join":
             guard args.count == 1 else { error("usage: \(command.usage)"); return }
-            attempt { try rooms.join(args[0]) }
+            guard !rooms.rooms.contains(args[0]) else { error("already in room \(args[0])"); return }
+            join(args[0])
         case "leave":
             guard args.count <= 1 else { error("usage: \(command.usage)"); return }
-            attempt { try rooms.leave(args.first ?? rooms.current) }
+            let room = args.first ?? rooms.current
+            attempt { try rooms.leave(room); history.setJoined(room, false) }
         case "nick":
             guard args.count == 1 else { error("usage: \(command.usage)"); return }
-            attempt { try rooms.setNick(args[0]) }
+            attempt { try rooms.setNick(args[0]); history.saveNick(args[0]) }
+        case "history":
+            guard args.count <= 1, let n = args.first.map({ Int($0) }) ?? History.defaultCount,
+                  (1...History.maxCount).contains(n) else {
+                error("usage: \(command.usage), N from 1 to \(History.maxCount)"); return
+            }
+            history.emitHistory(room: rooms.current, count: n)
+        case "search":
+            let text = line.dropFirst().drop { !$0.isWhitespace }.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { error("usage: \(command.usage)"); return }
+            history.emitSearch(text)
         case "rooms":
             output.emit(.object([("event", .string("rooms")), ("current", .string(rooms.current)),
                                  ("rooms", .array(rooms.rooms.map { .string($0) }))]))
@@ -210,6 +234,13 @@ final class HeadlessSession {
             diagnostics.perf(with: peer, upload: up, download: down)
         default: error("unknown command /\(word)")
         }
+    }
+
+    /// Shows the room's stored history, then joins it (so our own `join` line comes after the history).
+    private func join(_ room: String) {
+        guard ChatRooms.isValidRoom(room) else { attempt { try rooms.join(room) }; return }
+        history.emitHistory(room: room)
+        attempt { try rooms.join(room); history.setJoined(room, true) }
     }
 
     private func attempt(_ body: () throws -> Void) {
@@ -245,6 +276,7 @@ final class HeadlessSession {
     private func handle(_ event: HostEvent) {
         switch event {
         case .connected(let peer, let info):
+            knownPeers.connected(peer, info)
             output.emit(.object([("event", .string("connected")), ("peer", .string(peer.base58)),
                                  ("direction", .string(info.direction.rawValue)),
                                  ("addr", info.remoteAddress.map { .string($0.description) } ?? .null)]))
@@ -254,7 +286,9 @@ final class HeadlessSession {
                                  ("reason", reason.map { .string("\($0)") } ?? .null)]))
         case .identified(let peer, let info):
             log.info("identified \(peer): \(info.agentVersion ?? "?")")
+            knownPeers.identified(peer, info)
         case .dialFailed(let address, let reason):
+            if knownPeers.dialFailed(address, reason: reason, host: host) { return }
             error("dial \(address) failed: \(reason)")
         case .inboundFailed(let remote, let reason):
             log.info("inbound from \(remote) failed: \(reason)")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Network
+import Persistence
 
 /// `p2p-chat`: the command line. See README.md for every flag and DESIGN.md for the headless contract.
 @main
@@ -10,9 +11,10 @@ struct P2PChat: ParsableCommand {
         commandName: "p2p-chat",
         abstract: "A serverless terminal chat over libp2p.",
         discussion: """
-            Environment: DATA_DIR (same as --data-dir). Logs go to <data-dir>/p2p-chat.log.
+            Environment: DATA_DIR (same as --data-dir). Logs go to <data-dir>/p2p-chat.log, history to <data-dir>/chat.sqlite.
+            Exit codes: 64 bad usage, 73 unusable data directory, 74 unreadable store, 75 data directory in use.
             Environment: CHAT_TOPIC (same as --room).
-            Headless mode reads lines on stdin (text is sent to the current room; /join, /leave, /nick, /rooms, /peers, /ping PEERID, /quit) and writes one JSON event per line.
+            Headless mode reads lines on stdin (text is sent to the current room; /join, /leave, /nick, /rooms, /peers, /ping PEERID, /history [N], /search TEXT, /quit) and writes one JSON event per line.
             """,
         version: HostConfig.version)
 
@@ -65,9 +67,16 @@ struct P2PChat: ParsableCommand {
         do { try directory.create() } catch {
             throw fatal("cannot use data directory \(directory.path): \(error)", code: 73)
         }
+        // Past a file-size limit, writes fail with EFBIG (reported like a full disk) instead of killing us.
+        signal(SIGXFSZ, SIG_IGN)
         let sink = FileLogHandler.Sink(path: directory.logPath)
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { FileLogHandler(label: $0, sink: sink, logLevel: level) }
+        // The store first: its lock keeps a second p2p-chat away from the identity file too.
+        let store: Store
+        do { store = try Store.open(directory: directory.path) } catch let error as StoreError {
+            throw fatal("\(error)", code: Self.exitCode(for: error))
+        }
         let identity: PrivateKey
         do { identity = try directory.loadIdentity() } catch { throw fatal("\(error)", code: 73) }
 
@@ -86,10 +95,24 @@ struct P2PChat: ParsableCommand {
         let engine = PubSub(identity: identity, seqnoStart: seqnoStart, now: reactor.now)
         let pubsub = PubSubService(host: host, engine: engine)
         let startRoom = room ?? ProcessInfo.processInfo.environment["CHAT_TOPIC"].flatMap { $0.isEmpty ? nil : $0 }
-        let rooms = ChatRooms(pubsub: pubsub, me: host.peerID, nick: nick, room: startRoom ?? ChatRooms.defaultRoom)
-        let session = HeadlessSession(host: host, reactor: reactor, rooms: rooms, output: StandardOutput())
+        let output = StandardOutput()
+        let history = History(store: store, output: output)
+        let savedNick = history.savedNick.flatMap { ChatRooms.isValidNick($0) ? $0 : nil }
+        let rooms = ChatRooms(pubsub: pubsub, me: host.peerID, nick: nick ?? savedNick,
+                              room: startRoom ?? ChatRooms.defaultRoom)
+        let session = HeadlessSession(host: host, reactor: reactor, rooms: rooms, history: history, output: output)
         try session.start(connectingTo: connectAddresses)
         try reactor.run()
+    }
+
+    /// 75 (EX_TEMPFAIL) while another p2p-chat holds the directory; 74 (EX_IOERR) for a store that cannot
+    /// be opened; 73 (EX_CANTCREAT) when the lock file cannot be made.
+    static func exitCode(for error: StoreError) -> Int32 {
+        switch error {
+        case .lockedByAnotherProcess: return 75
+        case .cannotLock: return 73
+        case .corrupt, .cannotOpen, .newerSchema, .sqlite: return 74
+        }
     }
 
     private func fatal(_ message: String, code: Int32) -> ExitCode {

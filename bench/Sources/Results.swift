@@ -12,10 +12,17 @@ enum Results {
     /// pubsub engine with the chat validator: verified messages per CPU second and per wall second; bare verify per CPU second.
     nonisolated(unsafe) static var pubsub: (perCPU: Double, perWall: Double, verify: Double)?
 
-    static var isEmpty: Bool { rawSeal == nil && handshakes == nil && perf == nil && roundTrip == nil && pubsub == nil }
+    /// Store: single-message commit p50/p99 (µs), worst page-before p99 (µs), binary start-up (ms, MB RSS).
+    nonisolated(unsafe) static var storeCommit: (p50: Double, p99: Double)?
+    nonisolated(unsafe) static var storePage: Double?
+    nonisolated(unsafe) static var storeStartup: (ms: Double, rssMB: Double)?
+
+    static var isEmpty: Bool {
+        rawSeal == nil && handshakes == nil && perf == nil && roundTrip == nil && pubsub == nil && storeCommit == nil
+    }
 
     static func printSummary() {
-        var table = Table("figure", "measured", "target (issue 2, 3)")
+        var table = Table("figure", "measured", "target (issue 2, 3; store: issue 4)")
         table.textColumns = [0, 2]
         if let rawSeal { table.add("libsodium ChaCha20-Poly1305 seal, one core", mbps(rawSeal) + " MB/s", "the ceiling of one stream") }
         if let handshakes {
@@ -33,6 +40,19 @@ enum Results {
             table.add("pubsub (ChatValidator, fan-out 6): verified msgs/s per CPU-s (wall)",
                       fmt(pubsub.perCPU, 0) + (pubsub.perCPU >= 20_000 ? " ✓" : " ✗") + " (" + fmt(pubsub.perWall, 0) + ")",
                       "≥ 20,000/s (issue 3); bare Ed25519 verify: " + fmt(pubsub.verify, 0) + "/s")
+        }
+        if let storeCommit {
+            table.add("store: single-message commit p50 / p99", fmt(storeCommit.p50) + " / " + fmt(storeCommit.p99) + " µs"
+                      + (storeCommit.p99 <= 1000 ? " ✓" : " ✗"), "p99 ≤ 1 ms (issue 4)")
+        }
+        if let storePage {
+            table.add("store: page before a message, worst p99 of all depths", fmt(storePage) + " µs" + (storePage <= 1000 ? " ✓" : " ✗"),
+                      "≤ 1 ms at any depth")
+        }
+        if let storeStartup {
+            table.add("store: p2p-chat start-up to ready / RSS, 10^6 messages",
+                      fmt(storeStartup.ms) + " ms / " + fmt(storeStartup.rssMB) + " MB"
+                      + (storeStartup.ms <= 100 && storeStartup.rssMB <= 30 ? " ✓" : " ✗"), "≤ 100 ms, ≤ 30 MB")
         }
         table.print()
     }

@@ -16,11 +16,13 @@ sections (default: all, in this order):
   rtt        1-byte request/response round trip on an open stream (two hosts, loopback TCP)
   perf       /perf/1.0.0 throughput between two hosts on one reactor (loopback TCP)
   pubsub     signed 200-byte messages one GossipSub engine receives, verifies, validates and forwards
+  store      SQLite history: commit p50/p99, batched inserts, page before at depth 0/10^4/10^6, start-up
 options:
   --quick      short runs (a smoke test: 0.2 s per rate, 64 MiB, 2,000 round trips)
   --seconds S  time per crypto/handshake rate (default 1.5); pubsub sends 30,000 × S messages per row
   --mib N      MiB per direction for perf and yamux (default 1024)
   --rounds N   measured round trips for rtt (default 10000)
+  --store-messages N  messages in the big store (default 1000000; --quick: 100000)
 """
 
 struct Options {
@@ -28,6 +30,8 @@ struct Options {
     var seconds = 1.5
     var mib = 1024
     var rounds = 10_000
+    var storeMessages = 1_000_000
+    var quick = false
 }
 
 func parseOptions(_ args: [String]) -> Options? {
@@ -36,10 +40,11 @@ func parseOptions(_ args: [String]) -> Options? {
     func value() -> String? { i += 1; return i < args.count ? args[i] : nil }
     while i < args.count {
         switch args[i] {
-        case "--quick": options.seconds = 0.2; options.mib = 64; options.rounds = 2_000
+        case "--quick": options.seconds = 0.2; options.mib = 64; options.rounds = 2_000; options.storeMessages = 100_000; options.quick = true
         case "--seconds": guard let v = value().flatMap(Double.init), v > 0 else { return nil }; options.seconds = v
         case "--mib": guard let v = value().flatMap(Int.init), v > 0 else { return nil }; options.mib = v
         case "--rounds": guard let v = value().flatMap(Int.init), v > 0 else { return nil }; options.rounds = v
+        case "--store-messages": guard let v = value().flatMap(Int.init), v >= 10_000 else { return nil }; options.storeMessages = v
         case "-h", "--help": print(usage); exit(0)
         case "all": options.sections += allSections
         case let name where allSections.contains(name): options.sections.append(name)
@@ -51,7 +56,7 @@ func parseOptions(_ args: [String]) -> Options? {
     return options
 }
 
-let allSections = ["crypto", "handshake", "yamux", "rtt", "perf", "pubsub"]
+let allSections = ["crypto", "handshake", "yamux", "rtt", "perf", "pubsub", "store"]
 
 guard let options = parseOptions(Array(CommandLine.arguments.dropFirst())) else {
     fputs(usage + "\n", stderr)
@@ -85,6 +90,8 @@ for name in options.sections {
         section("(e) perf over TCP + Noise + yamux, in one process") { try HostPerfBench.run(bytes: options.mib * MiB) }
     case "pubsub":
         section("(f) pubsub: receive, verify, dedup, validate, forward") { try PubSubBench.run(seconds: options.seconds) }
+    case "store":
+        section("(g) SQLite store (chat.sqlite)") { try StoreBench.run(messages: options.storeMessages, quick: options.quick) }
     default:
         break
     }

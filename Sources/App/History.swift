@@ -1,0 +1,111 @@
+import Logging
+import Network
+import Persistence
+
+/// The chat's memory on disk: every delivered line is committed before it is shown, and the stored
+/// history answers `/history`, `/search` and the start-up replay of each room.
+///
+/// When a write fails (a full disk, an I/O error) the user is told once, and the rest of the run is kept in an
+/// in-memory store: messages are still shown, `/history` and `/search` see both stores, nothing stops.
+final class History {
+    static let defaultCount = 10
+    static let maxCount = 10_000
+    static let searchLimit = 50
+
+    let store: Store
+    private let output: EventOutput
+    private let log = Logger(label: "p2p-chat.history")
+    /// Where lines go after the disk store failed.
+    private var fallback: Store?
+    private var isClosed = false
+
+    init(store: Store, output: EventOutput) {
+        self.store = store
+        self.output = output
+    }
+
+    private var stores: [Store] { [store] + (fallback.map { [$0] } ?? []) }
+
+    /// Commits `line`; returns once it is stored (on disk, or in memory after a failure).
+    func record(_ line: ChatLine) {
+        let record = MessageRecord(room: line.room, messageID: line.id.bytes, author: line.author.base58,
+                                   username: line.message.username, content: line.message.content,
+                                   kind: line.message.kind.rawValue, sentAt: line.message.timestamp,
+                                   receivedAt: Store.nowMillis())
+        if isClosed { return }   // quitting: the reactor stops before anything else is shown
+        if let fallback {
+            _ = try? fallback.messages.insert(record)
+            return
+        }
+        do {
+            try store.messages.insert(record)
+        } catch {
+            log.error("storing a message failed: \(error)")
+            let memory = try? Store.inMemory()
+            _ = try? memory?.messages.insert(record)
+            fallback = memory
+            emitError("history is no longer saved: \(error); the chat goes on, this session's messages are kept in memory only")
+        }
+    }
+
+    /// Messages stored, all rooms (for `ready`).
+    var messageCount: Int {
+        stores.reduce(0) { $0 + ((try? $1.messages.count()) ?? 0) }
+    }
+
+    /// `{"event":"history","room":…,"messages":[…]}`: the last `count` messages of `room`, oldest first.
+    func emitHistory(room: String, count: Int = History.defaultCount) {
+        do {
+            let lines = try stores.flatMap { try $0.messages.last(count, in: room) }
+            let merged = lines.enumerated().sorted { ($0.element.receivedAt, $0.offset) < ($1.element.receivedAt, $1.offset) }
+                .map(\.element).suffix(count)
+            output.emit(.object([("event", .string("history")), ("room", .string(room)),
+                                 ("messages", .array(merged.map(Self.json)))]))
+        } catch {
+            emitError("history of \(room): \(error)")
+        }
+    }
+
+    /// `{"event":"search","query":…,"messages":[…]}`: matches in every room, newest first.
+    func emitSearch(_ text: String) {
+        do {
+            let found = try stores.flatMap { try $0.messages.search(text, limit: Self.searchLimit) }
+            let newest = found.enumerated().sorted { ($0.element.receivedAt, -$0.offset) > ($1.element.receivedAt, -$1.offset) }
+                .map(\.element).prefix(Self.searchLimit)
+            output.emit(.object([("event", .string("search")), ("query", .string(text)),
+                                 ("messages", .array(newest.map(Self.json)))]))
+        } catch {
+            emitError("search: \(error)")
+        }
+    }
+
+    /// Rooms to rejoin at start (the start room is added by the caller).
+    var joinedRooms: [String] { (try? store.rooms.joined()) ?? [] }
+
+    func setJoined(_ room: String, _ joined: Bool) {
+        do { try store.rooms.setJoined(room, joined) } catch { log.warning("saving room \(room): \(error)") }
+    }
+
+    var savedNick: String? { try? store.settings.value(.nick) }
+
+    func saveNick(_ nick: String) {
+        do { try store.settings.set(.nick, nick) } catch { log.warning("saving nick: \(error)") }
+    }
+
+    func close() {
+        isClosed = true
+        store.close()
+    }
+
+    /// A stored message as the fields of a `message` event, plus when we received it.
+    static func json(_ r: MessageRecord) -> JSON {
+        .object([("room", .string(r.room)), ("type", .string(r.kind)), ("from", .string(r.author)),
+                 ("username", .string(r.username)), ("content", .string(r.content)),
+                 ("timestamp", .int(Int(r.sentAt))), ("id", .string(MessageID(bytes: r.messageID).description)),
+                 ("received_at", .int(Int(r.receivedAt)))])
+    }
+
+    private func emitError(_ message: String) {
+        output.emit(.object([("event", .string("error")), ("message", .string(message))]))
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import GRDB
+
+/// Chat history: store once, read the last N or the page before a message, search with FTS5.
+///
+/// Every read is an index range scan on `messages_by_room_time` (room, received_at, rowid), so the page
+/// before a message costs the same at depth 10 and at depth 10^6.
+public struct MessageStore {
+    let queue: DatabaseQueue
+
+    static let columns = "seq, room, message_id, author, username, content, kind, sent_at, received_at"
+
+    /// Stores `record` in its own transaction; returns false when its message ID was already stored.
+    @discardableResult
+    public func insert(_ record: MessageRecord) throws -> Bool {
+        try Store.run("insert message") {
+            try queue.write { db in try Self.insert(record, db) }
+        }
+    }
+
+    /// Stores `records` in one transaction; returns how many were new.
+    @discardableResult
+    public func insert(batch records: [MessageRecord]) throws -> Int {
+        try Store.run("insert messages") {
+            try queue.write { db in try records.reduce(0) { $0 + (try Self.insert($1, db) ? 1 : 0) } }
+        }
+    }
+
+    private static func insert(_ r: MessageRecord, _ db: Database) throws -> Bool {
+        try db.execute(sql: """
+            INSERT INTO messages (room, message_id, author, username, content, kind, sent_at, received_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(message_id) DO NOTHING
+            """, arguments: [r.room, Data(r.messageID), r.author, r.username, r.content, r.kind, r.sentAt, r.receivedAt])
+        return db.changesCount > 0
+    }
+
+    /// The last `limit` messages of `room`, oldest first.
+    public func last(_ limit: Int, in room: String) throws -> [MessageRecord] {
+        try Store.run("read history") {
+            try queue.read { db in
+                try Self.fetch(db, sql: """
+                    SELECT \(Self.columns) FROM messages WHERE room = ?
+                    ORDER BY received_at DESC, seq DESC LIMIT ?
+                    """, [room, max(0, limit)]).reversed()
+            }
+        }
+    }
+
+    /// Up to `limit` messages of the cursor's room that come just before it, oldest first
+    /// (empty at the start of the history).
+    public func page(before cursor: MessageCursor, limit: Int) throws -> [MessageRecord] {
+        try Store.run("read history page") {
+            try queue.read { db in try Self.page(db, before: cursor, limit: limit) }
+        }
+    }
+
+    /// The page before the message with this ID, in its room; nil when no such message is stored.
+    public func page(beforeMessage messageID: [UInt8], limit: Int) throws -> [MessageRecord]? {
+        try Store.run("read history page") {
+            try queue.read { db in
+                guard let anchor = try Self.fetch(db, sql: "SELECT \(Self.columns) FROM messages WHERE message_id = ?",
+                                                  [Data(messageID)]).first, let cursor = anchor.cursor
+                else { return nil }
+                return try Self.page(db, before: cursor, limit: limit)
+            }
+        }
+    }
+
+    private static func page(_ db: Database, before c: MessageCursor, limit: Int) throws -> [MessageRecord] {
+        // A row-value comparison is one range bound on the index (room =, (received_at, rowid) <).
+        try fetch(db, sql: """
+            SELECT \(columns) FROM messages WHERE room = ? AND (received_at, seq) < (?, ?)
+            ORDER BY received_at DESC, seq DESC LIMIT ?
+            """, [c.room, c.receivedAt, c.seq, max(0, limit)]).reversed()
+    }
+
+    /// Messages whose content matches every word of `text` (each word a prefix, any case or accent),
+    /// newest first. The words are quoted as FTS5 strings, so quotes, `*`, `NEAR`, `AND` or `:` in the
+    /// text are searched for, never run as query syntax.
+    public func search(_ text: String, room: String? = nil, limit: Int = 50) throws -> [MessageRecord] {
+        guard let query = Self.ftsQuery(text) else { return [] }
+        return try Store.run("search") {
+            try queue.read { db in
+                try Self.fetch(db, sql: """
+                    SELECT m.seq, m.room, m.message_id, m.author, m.username, m.content, m.kind, m.sent_at, m.received_at
+                    FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid
+                    WHERE messages_fts MATCH ? AND (? IS NULL OR m.room = ?)
+                    ORDER BY messages_fts.rowid DESC LIMIT ?
+                    """, [query, room, room, max(0, limit)])
+            }
+        }
+    }
+
+    /// `he said "hi"` → `"he"* "said"* """hi"""*`: every whitespace-separated word a quoted prefix phrase,
+    /// all of them required. Nil when there is no word.
+    public static func ftsQuery(_ text: String) -> String? {
+        let words = text.split(whereSeparator: { $0.isWhitespace })
+        guard !words.isEmpty else { return nil }
+        return words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"*" }.joined(separator: " ")
+    }
+
+    /// How many messages are stored (in `room`, or in all rooms).
+    public func count(room: String? = nil) throws -> Int {
+        try Store.run("count messages") {
+            try queue.read { db in
+                if let room {
+                    return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages WHERE room = ?", arguments: [room]) ?? 0
+                }
+                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages") ?? 0
+            }
+        }
+    }
+
+    static func fetch(_ db: Database, sql: String, _ arguments: StatementArguments) throws -> [MessageRecord] {
+        try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            MessageRecord(seq: row[0], room: row[1], messageID: [UInt8](row[2] as Data), author: row[3],
+                          username: row[4], content: row[5], kind: row[6], sentAt: row[7], receivedAt: row[8])
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import Foundation
+@testable import Persistence
+
+/// A fresh temporary directory path (created), removed by the caller.
+func temporaryDirectory(_ label: String) -> String {
+    let path = NSTemporaryDirectory() + "store-\(label)-\(UUID().uuidString)"
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// A message with a distinct ID from `n`, in `room`, received at `at` (ms).
+func message(_ n: Int, room: String = "r", content: String? = nil, at: Int64? = nil,
+             author: String = "12D3KooWAuthor") -> MessageRecord {
+    var id = Array("id-".utf8)
+    withUnsafeBytes(of: UInt64(n).bigEndian) { id += $0 }
+    return MessageRecord(room: room, messageID: id, author: author, username: "user",
+                         content: content ?? "message \(n)", kind: "message", sentAt: 1_700_000_000 + Int64(n),
+                         receivedAt: at ?? 1_700_000_000_000 + Int64(n))
+}
