@@ -26,6 +26,25 @@ final class History {
 
     private var stores: [Store] { [store] + (fallback.map { [$0] } ?? []) }
 
+    /// How often the WAL is copied back into the database (instead of inside a commit; see `Store`).
+    static let checkpointInterval: Duration = .seconds(1)
+
+    /// Moves WAL checkpoints off the commit path: SQLite's automatic ones off, a passive one per interval.
+    func scheduleCheckpoints(on reactor: Reactor) {
+        do { try store.setAutomaticCheckpoints(false) } catch {
+            log.warning("keeping automatic checkpoints: \(error)")
+            return
+        }
+        func tick() {
+            reactor.schedule(after: Self.checkpointInterval) { [weak self] in
+                guard let self, !self.isClosed else { return }
+                do { try self.store.checkpoint() } catch { self.log.warning("checkpoint: \(error)") }
+                tick()
+            }
+        }
+        tick()
+    }
+
     /// Commits `line`; returns once it is stored (on disk, or in memory after a failure).
     func record(_ line: ChatLine) {
         let record = MessageRecord(room: line.room, messageID: line.id.bytes, author: line.author.base58,

@@ -97,6 +97,7 @@ struct P2PChat: ParsableCommand {
         let startRoom = room ?? ProcessInfo.processInfo.environment["CHAT_TOPIC"].flatMap { $0.isEmpty ? nil : $0 }
         let output = StandardOutput()
         let history = History(store: store, output: output)
+        history.scheduleCheckpoints(on: reactor)
         let savedNick = history.savedNick.flatMap { ChatRooms.isValidNick($0) ? $0 : nil }
         let rooms = ChatRooms(pubsub: pubsub, me: host.peerID, nick: nick ?? savedNick,
                               room: startRoom ?? ChatRooms.defaultRoom)

@@ -93,6 +93,22 @@ public final class Store {
         if let target { try migrator.migrate(queue, upTo: target) } else { try migrator.migrate(queue) }
     }
 
+    /// Turns SQLite's automatic WAL checkpoint (every ~1000 pages, inside whichever commit crosses the mark)
+    /// on or off. The app turns it off and calls `checkpoint()` from a timer, so no shown message pays for
+    /// copying the WAL back into the database (that copy was most of the single-commit p99).
+    public func setAutomaticCheckpoints(_ enabled: Bool) throws {
+        try Self.run("setting wal_autocheckpoint") {
+            try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = \(enabled ? 1000 : 0)") }
+        }
+    }
+
+    /// A passive checkpoint: copies committed WAL pages into the database without waiting on anyone.
+    public func checkpoint() throws {
+        try Self.run("checkpointing the WAL") {
+            try queue.writeWithoutTransaction { try $0.checkpoint(.passive) }
+        }
+    }
+
     /// Closes the connection (the WAL is checkpointed into the file) and releases the directory lock.
     public func close() {
         try? queue.close()
