@@ -27,10 +27,13 @@ public struct MessageStore {
     }
 
     private static func insert(_ r: MessageRecord, _ db: Database) throws -> Bool {
-        try db.execute(sql: """
+        // A cached statement: the SQL (and the FTS5 trigger behind it) is compiled once per connection.
+        let statement = try db.cachedStatement(sql: """
             INSERT INTO messages (room, message_id, author, username, content, kind, sent_at, received_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(message_id) DO NOTHING
-            """, arguments: [r.room, Data(r.messageID), r.author, r.username, r.content, r.kind, r.sentAt, r.receivedAt])
+            """)
+        try statement.execute(arguments: [r.room, Data(r.messageID), r.author, r.username, r.content, r.kind,
+                                          r.sentAt, r.receivedAt])
         return db.changesCount > 0
     }
 
