@@ -17,27 +17,25 @@ public enum TCPTransport {
         }
     }
 
-    /// The socket address to connect to for a dial multiaddr (the `/p2p` suffix is ignored here).
+    /// The socket address to connect to for a dial multiaddr (`Multiaddr.tcpEndpoint`; names are resolved here).
     public static func dialAddress(_ address: Multiaddr) throws -> SocketAddress {
-        let parts = address.removingPeerID().components
-        guard parts.count == 2, case .tcp(let port) = parts[1], port != 0 else {
+        guard let endpoint = address.tcpEndpoint, endpoint.port != 0 else {
             throw HostError.invalidAddress(address, reason: "not a TCP address with a port")
         }
-        switch parts[0] {
-        case .ip4(let ip): return .ipv4(address: ip, port: port)
-        case .ip6(let ip): return .ipv6(address: ip, port: port)
-        case .dns(let name), .dns4(let name), .dns6(let name):
-            let family: SocketAddress.Family
-            if case .dns4 = parts[0] { family = .ipv4 } else if case .dns6 = parts[0] { family = .ipv6 } else { family = .any }
-            let resolved: [SocketAddress]
-            do { resolved = try SocketAddress.resolve(host: name, port: port, family: family) } catch {
-                throw HostError.invalidAddress(address, reason: "cannot resolve \(name): \(error)")
-            }
-            guard let first = resolved.first else { throw HostError.invalidAddress(address, reason: "\(name) has no address") }
-            return first
-        default:
-            throw HostError.invalidAddress(address, reason: "unsupported transport (only TCP over IP or DNS)")
+        let name: String, family: SocketAddress.Family
+        switch endpoint.host {
+        case .ip4(let ip): return .ipv4(address: ip, port: endpoint.port)
+        case .ip6(let ip): return .ipv6(address: ip, port: endpoint.port)
+        case .dns(let n): (name, family) = (n, .any)
+        case .dns4(let n): (name, family) = (n, .ipv4)
+        case .dns6(let n): (name, family) = (n, .ipv6)
         }
+        let resolved: [SocketAddress]
+        do { resolved = try SocketAddress.resolve(host: name, port: endpoint.port, family: family) } catch {
+            throw HostError.invalidAddress(address, reason: "cannot resolve \(name): \(error)")
+        }
+        guard let first = resolved.first else { throw HostError.invalidAddress(address, reason: "\(name) has no address") }
+        return first
     }
 
     /// Addresses to advertise for a bound listener: a wildcard bind expands to every interface address.
