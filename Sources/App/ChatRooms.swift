@@ -69,10 +69,13 @@ final class ChatRooms {
         return "user_" + String(repeating: "0", count: 4 - String(n).count) + String(n)
     }
 
-    static func isValidRoom(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.count <= maxRoomNameBytes && TUI.Sanitizer.isClean(name)
+    /// A room or nick: 1…`maxBytes` UTF-8 bytes, no whitespace, nothing the terminal would interpret.
+    static func isValidName(_ name: String, maxBytes: Int) -> Bool {
+        !name.isEmpty && name.utf8.count <= maxBytes && TUI.Sanitizer.isClean(name)
             && !name.unicodeScalars.contains { $0.properties.isWhitespace }
     }
+
+    static func isValidRoom(_ name: String) -> Bool { isValidName(name, maxBytes: maxRoomNameBytes) }
 
     // MARK: Commands
 
@@ -94,10 +97,7 @@ final class ChatRooms {
         if current == room { current = rooms[rooms.count - 1] }
     }
 
-    static func isValidNick(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.count <= ChatMessage.maxUsernameBytes && TUI.Sanitizer.isClean(name)
-            && !name.unicodeScalars.contains { $0.properties.isWhitespace }
-    }
+    static func isValidNick(_ name: String) -> Bool { isValidName(name, maxBytes: ChatMessage.maxUsernameBytes) }
 
     func setNick(_ name: String) throws {
         guard Self.isValidNick(name) else { throw RoomError.badNick(name) }
