@@ -148,6 +148,7 @@ struct ChatInteropTests {
         try py.waitForMesh(topic, containing: node.peer)
         let fence = try py.publishChat(topic, "fence")
         try node.waitForMessage(content: "fence", from: py.peer, timeout: 30)
+        try py.waitUntilWritten(fence, to: node.peer)   // py counts a write after it returns; we may read it first
         let sent = try py.sentCounts(to: node.peer)
 
         for (i, id) in ids.enumerated() {

@@ -109,7 +109,7 @@ def main() -> None:
         b.wait_for("message", lambda e: e["id"] == fence["id"], timeout=30)
         check(pb in bad["peers"] and not any(e.get("id") == bad["id"] for e in b.events),
               "publish-corrupt: written to b, dropped by b's signature check")
-        a.send(f"sent {pb}")
+        a.send(f"sent {pb} {fence['id']}")     # waits until a's write of the fence is counted (b may see it first)
         sent = a.wait_for("sent")["messages"]
         check(sent.get(bad["id"]) == 1 and sent.get(fence["id"], 0) >= 1, "sent: per-peer write counts", sent)
 
