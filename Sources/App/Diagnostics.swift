@@ -6,23 +6,23 @@ final class Diagnostics {
     /// A test-only protocol: the server echoes every byte and half-closes after the client does.
     static let echoProtocol = "/p2p-chat-test/echo/1.0.0"
 
-    unowned let session: HeadlessSession
+    unowned let session: ChatSession
     var host: Network.Host { session.host }
 
-    init(session: HeadlessSession) {
+    init(session: ChatSession) {
         self.session = session
         host.setStreamHandler(Self.echoProtocol) { _ in EchoServer() }
     }
 
     func echo(to peer: PeerID, bytes: Int) {
         let client = EchoClient(total: bytes) { [unowned self] ok, received, digest in
-            self.session.output.emit(.object([
+            self.session.frontend.showReport(.object([
                 ("event", .string("echo")), ("peer", .string(peer.base58)), ("ok", .bool(ok)),
                 ("bytes", .int(received)), ("sha256", .string(digest)),
             ]))
         }
         do { try host.newStream(to: peer, protocols: [Self.echoProtocol], handler: client) } catch {
-            session.error("echo-test: \(error)")
+            session.frontend.showError("echo-test: \(error)")
         }
     }
 
@@ -34,14 +34,14 @@ final class Diagnostics {
                     let seconds = Double(time.nanosecondsClamped) / 1e9
                     return seconds > 0 ? .double(Double(bytes) / seconds / 1e6) : .null
                 }
-                self.session.output.emit(.object([
+                self.session.frontend.showReport(.object([
                     ("event", .string("perf")), ("peer", .string(peer.base58)),
                     ("upload_bytes", .int(Int(r.uploaded))), ("upload_seconds", .double(Double(r.uploadTime.nanosecondsClamped) / 1e9)),
                     ("download_bytes", .int(Int(r.downloaded))), ("download_seconds", .double(Double(r.downloadTime.nanosecondsClamped) / 1e9)),
                     ("upload_mbps", rate(r.uploaded, r.uploadTime)), ("download_mbps", rate(r.downloaded, r.downloadTime)),
                 ]))
             case .failure(let e):
-                self.session.error("perf \(peer) failed: \(e)")
+                self.session.frontend.showError("perf \(peer) failed: \(e)")
             }
         }
     }

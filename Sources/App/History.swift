@@ -13,15 +13,15 @@ final class History {
     static let searchLimit = 50
 
     let store: Store
-    private let output: EventOutput
+    /// Where a failure the user should know about is reported (the front end's error line).
+    var onError: ((String) -> Void)?
     private let log = Logger(label: "p2p-chat.history")
     /// Where lines go after the disk store failed.
     private var fallback: Store?
     private var isClosed = false
 
-    init(store: Store, output: EventOutput) {
+    init(store: Store) {
         self.store = store
-        self.output = output
     }
 
     private var stores: [Store] { [store] + (fallback.map { [$0] } ?? []) }
@@ -72,30 +72,18 @@ final class History {
         stores.reduce(0) { $0 + ((try? $1.messages.count()) ?? 0) }
     }
 
-    /// `{"event":"history","room":…,"messages":[…]}`: the last `count` messages of `room`, oldest first.
-    func emitHistory(room: String, count: Int = History.defaultCount) {
-        do {
-            let lines = try stores.flatMap { try $0.messages.last(count, in: room) }
-            let merged = lines.enumerated().sorted { ($0.element.receivedAt, $0.offset) < ($1.element.receivedAt, $1.offset) }
-                .map(\.element).suffix(count)
-            output.emit(.object([("event", .string("history")), ("room", .string(room)),
-                                 ("messages", .array(merged.map(Self.json)))]))
-        } catch {
-            emitError("history of \(room): \(error)")
-        }
+    /// The last `count` messages of `room`, oldest first.
+    func last(_ count: Int = History.defaultCount, in room: String) throws -> [MessageRecord] {
+        let lines = try stores.flatMap { try $0.messages.last(count, in: room) }
+        return lines.enumerated().sorted { ($0.element.receivedAt, $0.offset) < ($1.element.receivedAt, $1.offset) }
+            .map(\.element).suffix(count)
     }
 
-    /// `{"event":"search","query":…,"messages":[…]}`: matches in every room, newest first.
-    func emitSearch(_ text: String) {
-        do {
-            let found = try stores.flatMap { try $0.messages.search(text, limit: Self.searchLimit) }
-            let newest = found.enumerated().sorted { ($0.element.receivedAt, -$0.offset) > ($1.element.receivedAt, -$1.offset) }
-                .map(\.element).prefix(Self.searchLimit)
-            output.emit(.object([("event", .string("search")), ("query", .string(text)),
-                                 ("messages", .array(newest.map(Self.json)))]))
-        } catch {
-            emitError("search: \(error)")
-        }
+    /// Matches of `text` in every room, newest first.
+    func search(_ text: String) throws -> [MessageRecord] {
+        let found = try stores.flatMap { try $0.messages.search(text, limit: Self.searchLimit) }
+        return Array(found.enumerated().sorted { ($0.element.receivedAt, -$0.offset) > ($1.element.receivedAt, -$1.offset) }
+            .map(\.element).prefix(Self.searchLimit))
     }
 
     /// Rooms to rejoin at start (the start room is added by the caller).
@@ -125,6 +113,6 @@ final class History {
     }
 
     private func emitError(_ message: String) {
-        output.emit(.object([("event", .string("error")), ("message", .string(message))]))
+        onError?(message)
     }
 }

@@ -96,7 +96,7 @@ struct P2PChat: ParsableCommand {
         let pubsub = PubSubService(host: host, engine: engine)
         let startRoom = room ?? ProcessInfo.processInfo.environment["CHAT_TOPIC"].flatMap { $0.isEmpty ? nil : $0 }
         let output = StandardOutput()
-        let history = History(store: store, output: output)
+        let history = History(store: store)
         history.scheduleCheckpoints(on: reactor)
         let savedNick = history.savedNick.flatMap { ChatRooms.isValidNick($0) ? $0 : nil }
         let rooms = ChatRooms(pubsub: pubsub, me: host.peerID, nick: nick ?? savedNick,
