@@ -15,7 +15,7 @@ final class History {
     let store: Store
     /// Where a failure the user should know about is reported (the front end's error line).
     var onError: ((String) -> Void)?
-    private let log = Logger(label: "p2p-chat.history")
+    let log = Logger(label: "p2p-chat.history")
     /// Where lines go after the disk store failed.
     private var fallback: Store?
     private var isClosed = false

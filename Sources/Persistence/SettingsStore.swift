@@ -1,11 +1,12 @@
 import GRDB
 
-/// Small key/value settings that outlive a run: `nick`, `theme`, later the input history.
+/// Small key/value settings that outlive a run: `nick`, `theme`, the input history (`inputHistory`: a JSON
+/// array of strings, bounded by the App).
 public struct SettingsStore {
     let queue: DatabaseQueue
 
     public enum Key: String, Sendable {
-        case nick, theme
+        case nick, theme, inputHistory
     }
 
     public func value(_ key: Key) throws -> String? {

@@ -51,3 +51,16 @@ struct PeerAndSettingsTests {
         #expect(try store.settings.value(.nick) == nil)
     }
 }
+
+@Suite("SettingsStore keys for the full-screen client")
+struct ScreenSettingsTests {
+    @Test("theme and input history are stored like any setting")
+    func screenKeys() throws {
+        let store = try Store.inMemory()
+        try store.settings.set(.theme, "light")
+        try store.settings.set(.inputHistory, "[\"hello\"]")
+        #expect(try store.settings.value(.theme) == "light")
+        #expect(try store.settings.value(.inputHistory) == "[\"hello\"]")
+        #expect(try store.settings.value(.nick) == nil)
+    }
+}
