@@ -1,0 +1,31 @@
+extension CommandTable {
+    /// The client's commands (issue 5). The App runs them; this table is what parses, completes and helps.
+    public static let standard = CommandTable([
+        Command("clear", summary: "clear the message pane",
+                help: "Clears the message pane of the current room. Stored history is kept (/history shows it)."),
+        Command("help", .optional("COMMAND"), summary: "list commands and key bindings, or explain one command",
+                help: "/help lists every command and key binding; /help NAME shows one command (a unique prefix works)."),
+        Command("history", .optionalCount("N"), summary: "show the last N stored messages of this room",
+                help: "Shows the last N messages stored for the current room (default 10)."),
+        Command("join", .required("ROOM"), summary: "join a room and switch to it",
+                help: "Joins ROOM (a GossipSub topic) in a new window and switches to it; Alt-1…9 switch windows."),
+        Command("leave", .optional("ROOM"), summary: "leave a room (the current one by default)",
+                help: "Sends a leave message to ROOM (default: the current room) and closes its window."),
+        Command("me", .required("ACTION"), summary: "send an action (/me waves)",
+                help: "Sends ACTION as an action line, shown as \"* nick ACTION\"."),
+        Command("nick", .required("NAME"), summary: "change your nick",
+                help: "Changes the nick shown with your messages; it is saved for the next start."),
+        Command("peers", summary: "list the peers in this room",
+                help: "Lists the peers subscribed to the current room and whether they are connected."),
+        Command("ping", .required("PEER"), summary: "measure the round trip to a peer",
+                help: "Pings PEER (a PeerID or a nick in this room) over libp2p ping and shows the round trip time."),
+        Command("quit", summary: "leave every room and exit",
+                help: "Sends leave to every room, closes connections and the store, and exits. Ctrl-C does the same."),
+        Command("rooms", summary: "list joined rooms",
+                help: "Lists the joined rooms with their window numbers and unread counts."),
+        Command("search", .required("TEXT"), summary: "search stored messages",
+                help: "Searches the stored messages of every room for the words in TEXT."),
+        Command("theme", .required("NAME"), summary: "switch the colour theme",
+                help: "Switches to the theme NAME (default-dark, light, high-contrast, mono or a user theme); remembered."),
+    ])
+}
