@@ -97,6 +97,12 @@ final class ChatRooms {
         if current == room { current = rooms[rooms.count - 1] }
     }
 
+    /// Makes `room` (already joined) the one text goes to: the full-screen client's window switch.
+    func select(_ room: String) throws {
+        guard rooms.contains(room) else { throw RoomError.notJoined(room) }
+        current = room
+    }
+
     static func isValidNick(_ name: String) -> Bool { isValidName(name, maxBytes: ChatMessage.maxUsernameBytes) }
 
     func setNick(_ name: String) throws {

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Network
 import Persistence
+import TUI
 
 /// `p2p-chat`: the command line. See README.md for every flag and DESIGN.md for the headless contract.
 @main
@@ -36,6 +37,12 @@ struct P2PChat: ParsableCommand {
     @Flag(name: .customLong("headless"), help: "Read commands on stdin and print JSON events (also chosen without a terminal).")
     var headless = false
 
+    @Option(name: .customLong("theme"), help: "Colour theme: default-dark, light, high-contrast, mono or a file in $XDG_CONFIG_HOME/p2p-chat/themes (remembered).")
+    var theme: String?
+
+    @Option(name: .customLong("color"), help: "auto (terminfo, COLORTERM, NO_COLOR, TERM=dumb), always or never.")
+    var color: String = "auto"
+
     @Flag(name: .customLong("enable-perf"), help: "Serve the /perf/1.0.0 throughput protocol to peers.")
     var enablePerf = false
 
@@ -45,7 +52,7 @@ struct P2PChat: ParsableCommand {
     var listenAddresses: [Multiaddr] = []
     var connectAddresses: [Multiaddr] = []
 
-    enum CodingKeys: String, CodingKey { case room, nick, dataDir, listen, connect, headless, enablePerf, logLevel }
+    enum CodingKeys: String, CodingKey { case room, nick, dataDir, listen, connect, headless, theme, color, enablePerf, logLevel }
 
     mutating func validate() throws {
         func parse(_ text: String, _ flag: String) throws -> Multiaddr {
@@ -56,6 +63,7 @@ struct P2PChat: ParsableCommand {
             do { _ = try TCPTransport.listenAddress(address) } catch { throw ValidationError("--listen \(address): \(error)") }
         }
         connectAddresses = try connect.map { try parse($0, "connect") }
+        guard ColorOption(rawValue: color) != nil else { throw ValidationError("--color \(color): use auto, always or never") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel): unknown level") }
         let startRoom = room ?? ProcessInfo.processInfo.environment["CHAT_TOPIC"].flatMap { $0.isEmpty ? nil : $0 }
         if let startRoom, !ChatRooms.isValidRoom(startRoom) { throw ValidationError("--room \(startRoom): not a usable room name") }
@@ -80,9 +88,6 @@ struct P2PChat: ParsableCommand {
         let identity: PrivateKey
         do { identity = try directory.loadIdentity() } catch { throw fatal("\(error)", code: 73) }
 
-        if !headless && isatty(0) != 0 && isatty(1) != 0 {
-            FileHandle.standardError.write(Data("p2p-chat: the full-screen interface is not available yet; running headless.\n".utf8))
-        }
         var config = HostConfig()
         config.enablePerf = enablePerf
         let reactor = Reactor()
@@ -90,18 +95,33 @@ struct P2PChat: ParsableCommand {
         for address in listenAddresses {
             do { try host.listen(address) } catch { throw fatal("cannot listen on \(address): \(error)", code: 64) }
         }
+        // Last, so that every start-up error above is printed on the normal screen.
+        let terminal = headless ? nil : ScreenChoice.openTerminal()
         // Seqnos start at the wall clock in nanoseconds (as go-libp2p does), so they keep increasing across restarts.
         let seqnoStart = UInt64(max(0, Date().timeIntervalSince1970) * 1e9)
         let engine = PubSub(identity: identity, seqnoStart: seqnoStart, now: reactor.now)
         let pubsub = PubSubService(host: host, engine: engine)
         let startRoom = room ?? ProcessInfo.processInfo.environment["CHAT_TOPIC"].flatMap { $0.isEmpty ? nil : $0 }
-        let output = StandardOutput()
         let history = History(store: store)
         history.scheduleCheckpoints(on: reactor)
         let savedNick = history.savedNick.flatMap { ChatRooms.isValidNick($0) ? $0 : nil }
         let rooms = ChatRooms(pubsub: pubsub, me: host.peerID, nick: nick ?? savedNick,
                               room: startRoom ?? ChatRooms.defaultRoom)
-        let session = HeadlessSession(host: host, reactor: reactor, rooms: rooms, history: history, output: output)
+        if let terminal {
+            let options = TUISession.Options(theme: theme, color: ColorOption(rawValue: color) ?? .auto,
+                                             userThemes: ScreenChoice.userThemeDirectory)
+            let session = TUISession(host: host, reactor: reactor, rooms: rooms, history: history,
+                                     terminal: terminal, options: options)
+            do {
+                try session.start(connectingTo: connectAddresses)
+                try reactor.run()
+            } catch {
+                terminal.close()   // so the error is printed on the normal screen
+                throw error
+            }
+            return
+        }
+        let session = HeadlessSession(host: host, reactor: reactor, rooms: rooms, history: history, output: StandardOutput())
         try session.start(connectingTo: connectAddresses)
         try reactor.run()
     }

@@ -69,6 +69,28 @@ public struct MessageStore {
         }
     }
 
+    /// Up to `limit` messages of the cursor's room that come just after it, oldest first (the scrollback
+    /// paging forward again after it dropped newer entries).
+    public func page(after cursor: MessageCursor, limit: Int) throws -> [MessageRecord] {
+        try Store.run("read history page") {
+            try queue.read { db in
+                try Self.fetch(db, sql: """
+                    SELECT \(Self.columns) FROM messages WHERE room = ? AND (received_at, seq) > (?, ?)
+                    ORDER BY received_at, seq LIMIT ?
+                    """, [cursor.room, cursor.receivedAt, cursor.seq, max(0, limit)])
+            }
+        }
+    }
+
+    /// The stored message with this ID, if any.
+    public func record(messageID: [UInt8]) throws -> MessageRecord? {
+        try Store.run("read message") {
+            try queue.read { db in
+                try Self.fetch(db, sql: "SELECT \(Self.columns) FROM messages WHERE message_id = ?", [Data(messageID)]).first
+            }
+        }
+    }
+
     private static func page(_ db: Database, before c: MessageCursor, limit: Int) throws -> [MessageRecord] {
         // A row-value comparison is one range bound on the index (room =, (received_at, rowid) <).
         try fetch(db, sql: """

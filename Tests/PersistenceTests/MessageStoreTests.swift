@@ -58,6 +58,22 @@ struct MessageStoreTests {
         #expect(seen == (1...25).map { "message \($0)" })
     }
 
+    @Test("the page after a message walks the history forward without gaps or repeats; a message by ID")
+    func pagingForward() throws {
+        let store = try Store.inMemory()
+        try store.messages.insert(batch: (1...25).map { message($0, at: Int64($0 / 3)) })
+        let all = try store.messages.last(100, in: "r")
+        var seen = all.prefix(1).map(\.content)
+        var page = [all[0]]
+        while let last = page.last {
+            page = try store.messages.page(after: try #require(last.cursor), limit: 7)
+            seen += page.map(\.content)
+        }
+        #expect(seen == all.map(\.content))
+        #expect(try store.messages.record(messageID: all[3].messageID) == all[3])
+        #expect(try store.messages.record(messageID: [9, 9, 9]) == nil)
+    }
+
     @Test("paging edges: first message, exact page boundary, unknown message, empty room")
     func pagingEdges() throws {
         let store = try Store.inMemory()
