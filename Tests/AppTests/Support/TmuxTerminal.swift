@@ -32,7 +32,7 @@ final class TmuxTerminal {
         let script = "env \(exports.joined(separator: " ")) \(command.map(Self.quote).joined(separator: " "));"
             + " echo \"EXIT=$?\"; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo|isig)$' | tr '\\n' ' ';"
             + " echo STTY; exec sleep 100000"
-        try run(["-f", "/dev/null", "new-session", "-d", "-x", String(width), "-y", String(height),
+        try run(startingServer: true, ["-f", "/dev/null", "new-session", "-d", "-x", String(width), "-y", String(height),
                  "-s", "test", "sh", "-c", script])
         try run(["set-option", "-g", "window-size", "manual"])
         try run(["resize-window", "-t", "test", "-x", String(width), "-y", String(height)])
@@ -101,16 +101,35 @@ final class TmuxTerminal {
         return (status, screen)
     }
 
+    /// Runs one tmux command and returns its stdout. The command that starts the server gets no pipes: the
+    /// server it forks would inherit them and keep them open, so reading to EOF would never end.
     @discardableResult
-    private func run(_ arguments: [String]) throws -> String {
+    private func run(startingServer: Bool = false, _ arguments: [String]) throws -> String {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: tmux)
-        process.arguments = ["-L", socket] + arguments
         let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        if startingServer {
+            // The server outlives this command and would inherit every open descriptor, Foundation's own
+            // child-watching one included (then `waitUntilExit` never returns): bash closes them all first.
+            let command = ([tmux, "-L", socket] + arguments).map(Self.quote).joined(separator: " ")
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = ["-c", "for fd in $(ls /proc/$$/fd); do [ \"$fd\" -gt 2 ] && eval \"exec $fd>&-\"; done; exec \(command)"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        } else {
+            process.executableURL = URL(fileURLWithPath: tmux)
+            process.arguments = ["-L", socket] + arguments
+            process.standardOutput = out
+            process.standardError = err
+        }
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        if startingServer {
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                throw Failure(description: "tmux \(arguments.joined(separator: " ")): status \(process.terminationStatus)")
+            }
+            return ""
+        }
         let data = out.fileHandleForReading.readDataToEndOfFile()
         let errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The full-screen client in a real terminal (tmux), against headless p2p-chat peers on loopback.
+@Suite("p2p-chat full screen in a terminal (tmux)", .serialized, .enabled(if: TmuxTerminal.isAvailable, TmuxTerminal.skipReason))
+struct TerminalTests {
+    /// A full-screen node in its own tmux server and data directory.
+    final class ScreenNode {
+        let terminal: TmuxTerminal
+        let dataDir: URL
+
+        init(room: String, nick: String, connect: [String] = [], dataDir: URL? = nil,
+             width: Int = 100, height: Int = 30) throws {
+            self.dataDir = try dataDir ?? InteropEnvironment.temporaryDirectory("screen")
+            var command = [try InteropEnvironment.requireBinary(), "--listen", "/ip4/127.0.0.1/tcp/0",
+                           "--data-dir", self.dataDir.path, "--room", room, "--nick", nick]
+            for addr in connect { command += ["--connect", addr] }
+            terminal = try TmuxTerminal(command, width: width, height: height, environment: [
+                "XDG_DATA_HOME": self.dataDir.appendingPathComponent("xdg").path,
+                "XDG_CONFIG_HOME": self.dataDir.appendingPathComponent("config").path,
+                "LANG": "C.UTF-8", "NO_COLOR": "",
+            ])
+        }
+
+        /// Types a line and presses Enter.
+        func say(_ line: String) throws {
+            try terminal.type(line)
+            try terminal.press("Enter")
+        }
+
+        /// The p2p-chat process (the child of the pane's shell).
+        func pid() throws -> Int32 {
+            let shell = try terminal.format("#{pane_pid}")
+            let pgrep = Process()
+            pgrep.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+            pgrep.arguments = ["-P", shell]
+            let out = Pipe()
+            pgrep.standardOutput = out
+            try pgrep.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            pgrep.waitUntilExit()
+            guard let pid = Int32(text.split(separator: "\n").first ?? "") else {
+                throw TmuxTerminal.Failure(description: "no p2p-chat under the pane's shell \(shell)")
+            }
+            return pid
+        }
+
+        /// The terminal after the program exited: status 0, cooked mode back, no alternate screen or mouse.
+        func expectRestored(_ context: String) throws {
+            let (status, screen) = try terminal.waitForExit()
+            #expect(status == 0, "\(context): exit status; screen:\n\(screen)")
+            let stty = screen.split(separator: "\n").first { $0.contains("STTY") }.map(String.init) ?? ""
+            #expect(stty.contains("icanon") && !stty.contains("-icanon"), "\(context): canonical mode back: \(stty)")
+            #expect(stty.contains("echo") && !stty.contains("-echo "), "\(context): echo back: \(stty)")
+            #expect(stty.contains("isig") && !stty.contains("-isig"), "\(context): signals back: \(stty)")
+            #expect(try terminal.format("#{alternate_on}") == "0", "\(context): alternate screen left")
+            #expect(try terminal.format("#{mouse_any_flag}#{mouse_sgr_flag}") == "00", "\(context): mouse reporting off")
+            #expect(try terminal.format("#{cursor_flag}") == "1", "\(context): cursor shown")
+        }
+
+        deinit {
+            terminal.close()
+            try? FileManager.default.removeItem(at: dataDir)
+        }
+    }
+
+    static func uniqueRoom(_ label: String) -> String { "tui-\(label)-\(UUID().uuidString.prefix(8))" }
+
+    @Test("the status line shows the room and our nick; /quit leaves the terminal as it was")
+    func startAndQuit() throws {
+        let room = Self.uniqueRoom("start")
+        let node = try ScreenNode(room: room, nick: "alice")
+        try node.terminal.waitFor(text: "[1:\(room)]")
+        let screen = try node.terminal.waitFor(text: "alice joined")
+        #expect(screen.contains("alice·"), "own label in the status line and sidebar:\n\(screen)")
+        try node.say("/quit")
+        try node.expectRestored("/quit")
+    }
+
+    @Test("SIGTERM quits gracefully and leaves the terminal as it was")
+    func sigterm() throws {
+        let node = try ScreenNode(room: Self.uniqueRoom("term"), nick: "alice")
+        try node.terminal.waitFor(text: "alice joined")
+        try node.terminal.type("half a line")
+        try node.terminal.waitFor(text: "half a line")
+        kill(try node.pid(), SIGTERM)
+        try node.expectRestored("SIGTERM")
+    }
+
+    @Test("chat with a headless peer: our line reaches it, its lines show with its nick, hostile text shows as escapes")
+    func chatWithHeadlessPeer() throws {
+        let room = Self.uniqueRoom("chat")
+        let bob = try ChatNode(name: "bob", room: room, nick: "bob")
+        let alice = try ScreenNode(room: room, nick: "alice", connect: [bob.loopbackAddr])
+        let alicePeer = try bob.waitFor("connected").string("peer") ?? ""
+        try bob.waitUntilPeer(alicePeer, inRoom: room)
+        try alice.terminal.waitFor(text: "1 in room")
+
+        try alice.say("hello from the screen")
+        let got = try bob.waitForMessage(content: "hello from the screen", from: alicePeer)
+        #expect(got.string("username") == "alice")
+        try alice.terminal.waitFor(text: "hello from the screen")
+
+        let bobLabel = "bob·" + bob.peer.suffix(4)
+        try bob.send("hi alice, from bob")
+        var screen = try alice.terminal.waitFor(text: "hi alice, from bob")
+        #expect(screen.contains("<\(bobLabel)>"), "bob's nick and PeerID suffix label his line:\n\(screen)")
+        screen = try alice.terminal.waitFor("bob in the sidebar") { $0.contains("● \(bobLabel)") }
+
+        try bob.send("evil \u{1B}[2J\u{1B}]0;pwned\u{07} \u{202E}gnp.exe end")
+        screen = try alice.terminal.waitFor(text: "gnp.exe end")
+        #expect(screen.contains("^[[2J"), "CSI shown as text:\n\(screen)")
+        #expect(screen.contains("^[]0;pwned^G"), "OSC and BEL shown as text:\n\(screen)")
+        #expect(screen.contains("<U+202E>gnp.exe"), "the bidi override shown as text:\n\(screen)")
+        #expect(try alice.terminal.format("#{pane_title}") != "pwned", "the OSC title was not interpreted")
+
+        try alice.terminal.resize(width: 50, height: 20)
+        screen = try alice.terminal.waitFor("the narrow layout") { !$0.contains("│") && $0.contains("hi alice") }
+        #expect(!screen.contains("● \(bobLabel)"), "the sidebar hides on a narrow terminal:\n\(screen)")
+        for line in screen.split(separator: "\n") {
+            #expect(line.count <= 50, "every row fits 50 columns: \(line)")
+        }
+        try alice.say("/quit")
+        try bob.waitForMessage(where: { $0.string("type") == "leave" && $0.string("from") == alicePeer })
+        try alice.expectRestored("/quit with a peer")
+    }
+
+    @Test("PgUp pages older stored history in, PgDn returns to the newest")
+    func scrollback() throws {
+        let room = Self.uniqueRoom("pages")
+        let dir = try InteropEnvironment.temporaryDirectory("pages")
+        do {   // a headless run fills the store
+            let writer = try ChatNode(name: "writer", room: room, nick: "writer", dataDir: dir)
+            for i in 1...40 { try writer.send(String(format: "stored line %02d", i)) }
+            try writer.waitForMessage(content: "stored line 40")
+            writer.process.closeStdin()
+            _ = try writer.process.waitForExit()
+        }
+        let node = try ScreenNode(room: room, nick: "writer", dataDir: dir, width: 80, height: 24)
+        var screen = try node.terminal.waitFor(text: "stored line 40")
+        #expect(!screen.contains("stored line 05"), "old lines are above the pane at first:\n\(screen)")
+        try node.terminal.press("PPage")
+        screen = try node.terminal.waitFor(text: "stored line 05")
+        #expect(screen.contains("-MORE"), "the status line says there is more below:\n\(screen)")
+        try node.terminal.press("NPage", "NPage")
+        screen = try node.terminal.waitFor("the newest lines again") { $0.contains("stored line 40") && !$0.contains("stored line 05") }
+        try node.say("/quit")
+        try node.expectRestored("/quit after scrolling")
+    }
+
+    @Test("stdin that is not a terminal runs headless with a notice on stderr")
+    func notATerminal() throws {
+        let dir = try InteropEnvironment.temporaryDirectory("notty")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let process = try LineProcess(try InteropEnvironment.requireBinary(),
+                                      ["--listen", "/ip4/127.0.0.1/tcp/0", "--data-dir", dir.path], name: "p2p-chat",
+                                      environment: ChatNode.childEnvironment(dir))
+        try process.waitFor(event: "ready")
+        process.closeStdin()
+        #expect(try process.waitForExit() == 0)
+        #expect(process.stderrTail().contains("no usable terminal"), "notice: \(process.stderrTail())")
+        #expect(process.nonJSONLines.isEmpty, "stdout stays JSON: \(process.nonJSONLines)")
+    }
+}
