@@ -46,14 +46,17 @@ extension KeyDecoder {
         if let key = Self.letterKeys[final] { emit(.key(key, modifiers)) }
     }
 
+    /// Numbers in parameters saturate here (no key has a larger one), so long digit runs cannot overflow.
+    static let maxParameter = 99_999
+
     /// `1;5` → [1, 5]; an empty field is nil (its default); anything but digits and `;` → nil.
     static func numbers(_ params: ArraySlice<UInt8>) -> [Int?]? {
         guard !params.isEmpty else { return [] }
         var fields: [Int?] = []
         for field in params.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false) {
             if field.isEmpty { fields.append(nil); continue }
-            guard field.allSatisfy({ (0x30...0x39).contains($0) }), field.count <= 9 else { return nil }
-            fields.append(field.reduce(0) { $0 * 10 + Int($1 - 0x30) })
+            guard field.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+            fields.append(field.reduce(0) { min($0 * 10 + Int($1 - 0x30), maxParameter) })   // saturates
         }
         return fields
     }
