@@ -18,6 +18,12 @@ public struct LineEditor: Hashable, Sendable {
         cursor = characters.count
     }
 
+    /// A line with the cursor before character `cursor` (clamped to the line).
+    public init(_ text: String, cursor: Int) {
+        characters = Array(text)
+        self.cursor = min(max(cursor, 0), characters.count)
+    }
+
     public var text: String { String(characters) }
     public var isEmpty: Bool { characters.isEmpty }
     /// Length of the line as it will be sent.
@@ -169,8 +175,9 @@ public struct LineEditor: Hashable, Sendable {
             }
             scrollOffset = start
         }
-        // Fill from the left when the text after the view's start ends before the edge (after deletions).
-        var used = columns(scrollOffset..<characters.count, upTo: width) + (cursor == characters.count ? 1 : 0)
+        // Fill from the left when the text after the view's start ends before the edge (after deletions);
+        // one column stays free after the text for the cursor, so moving off the end does not scroll.
+        var used = columns(scrollOffset..<characters.count, upTo: width) + 1
         while scrollOffset > 0, used + DisplayWidth.of(characters[scrollOffset - 1]) <= width {
             scrollOffset -= 1
             used += DisplayWidth.of(characters[scrollOffset])
