@@ -32,11 +32,13 @@ public struct KeyDecoder {
     static let pasteStart = 200
     static let pasteEnd: [UInt8] = Array("\u{1B}[201~".utf8)
 
+    /// What started an escape sequence: `ESC [` (CSI) or `ESC O` (SS3).
+    enum Introducer: Equatable { case csi, ss3 }
+
     enum State: Equatable {
         case ground
         case escape                 // ESC seen
-        case csi([UInt8])           // ESC [ and the parameter bytes so far
-        case ss3([UInt8])           // ESC O and the parameter bytes so far
+        case sequence(Introducer, [UInt8])   // ESC [ or ESC O, and the parameter bytes so far
         case discard                // an over-long sequence, swallowed up to its final byte
         case x10Mouse([UInt8])      // ESC [ M and the raw bytes so far
         case paste                  // inside ESC [ 200 ~ … ESC [ 201 ~
@@ -57,15 +59,26 @@ public struct KeyDecoder {
     /// True when the input so far ends in a lone ESC or an unfinished escape sequence.
     public var hasPendingEscape: Bool {
         switch state {
-        case .escape, .csi, .ss3, .discard, .x10Mouse: return true
+        case .escape, .sequence, .discard, .x10Mouse: return true
         case .ground, .paste: return false
         }
     }
 
     /// Decodes `bytes`; bytes of an unfinished sequence are kept for the next call.
     public mutating func feed(_ bytes: some Collection<UInt8>) -> [InputEvent] {
-        for byte in bytes {
-            while !step(byte) {}
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            if state == .paste, !paste.isMatchingMarker {
+                // Fast path: pasted bytes up to the next ESC cannot end the paste.
+                let end = bytes[index...].firstIndex(of: 0x1B) ?? bytes.endIndex
+                if end != index {
+                    paste.keep(bytes[index..<end])
+                    index = end
+                    continue
+                }
+            }
+            while !step(bytes[index]) {}
+            index = bytes.index(after: index)
         }
         return takeEvents()
     }
@@ -75,9 +88,9 @@ public struct KeyDecoder {
     public mutating func flushPending() -> [InputEvent] {
         switch state {
         case .escape: emit(.escape)
-        case .csi([]): emit(.alt("["))
-        case .ss3([]): emit(.alt("O"))
-        case .csi, .ss3, .discard, .x10Mouse, .ground, .paste: break
+        case .sequence(.csi, []): emit(.alt("["))
+        case .sequence(.ss3, []): emit(.alt("O"))
+        case .sequence, .discard, .x10Mouse, .ground, .paste: break
         }
         if state != .paste { state = .ground }
         return takeEvents()
@@ -94,26 +107,14 @@ public struct KeyDecoder {
         switch state {
         case .ground: ground(byte)
         case .escape: escape(byte)
-        case .csi(var params):
+        case .sequence(let introducer, var params):
             switch byte {
             case 0x20...0x3F:
                 params.append(byte)
-                state = params.count > Self.maxSequenceLength ? .discard : .csi(params)
+                state = params.count > Self.maxSequenceLength ? .discard : .sequence(introducer, params)
             case 0x40...0x7E:
                 state = .ground
-                dispatchCSI(params, final: byte)
-            default:
-                state = .ground
-                return false
-            }
-        case .ss3(var params):
-            switch byte {
-            case 0x20...0x3F:
-                params.append(byte)
-                state = params.count > Self.maxSequenceLength ? .discard : .ss3(params)
-            case 0x40...0x7E:
-                state = .ground
-                dispatchSS3(params, final: byte)
+                if introducer == .csi { dispatchCSI(params, final: byte) } else { dispatchSS3(params, final: byte) }
             default:
                 state = .ground
                 return false
@@ -166,8 +167,8 @@ public struct KeyDecoder {
     private mutating func escape(_ byte: UInt8) {
         state = .ground
         switch byte {
-        case UInt8(ascii: "["): state = .csi([])
-        case UInt8(ascii: "O"): state = .ss3([])
+        case UInt8(ascii: "["): state = .sequence(.csi, [])
+        case UInt8(ascii: "O"): state = .sequence(.ss3, [])
         case 0x1B:
             emit(.escape)
             state = .escape
