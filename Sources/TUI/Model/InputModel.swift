@@ -6,6 +6,7 @@
 /// (`.submitLines`), `n` or Escape keeps the line as it was. Pasted control characters are dropped and tabs
 /// become spaces, so the line holds only printable text.
 public struct InputModel {
+    /// Editing the line, or waiting for the answer to "Send N lines? (y/n)".
     public enum Mode: Hashable, Sendable {
         case editing
         case confirmingPaste(lines: [String])

@@ -34,6 +34,14 @@ struct CommandTableTests {
         #expect(table.resolve("mem") == .found(table.commands[1]))
     }
 
+    @Test("registering a command of the same name replaces it")
+    func replace() {
+        var table = CommandTable.standard
+        table.register(Command("quit", summary: "bye", help: "h"))
+        #expect(table.commands.count == CommandTable.standard.commands.count)
+        #expect(table.commands.first { $0.name == "quit" }?.summary == "bye")
+    }
+
     @Test("hidden commands resolve only by full name and are not listed")
     func hidden() {
         var table = CommandTable.standard
