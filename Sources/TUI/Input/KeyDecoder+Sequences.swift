@@ -28,13 +28,13 @@ extension KeyDecoder {
         guard let fields = Self.numbers(params[...]) else { return }   // private markers, sub-parameters: dropped
         let modifiers = Modifiers(xtermParameter: fields.count > 1 ? fields[1] ?? 1 : 1)
         switch final {
-        case UInt8(ascii: "Z"): emit(.key(.tab, modifiers.union(.shift)))
+        case UInt8(ascii: "Z"): emitKey(.tab, modifiers.union(.shift))
         case UInt8(ascii: "~"):
             guard let n = fields.first ?? nil else { return }
             if n == Self.pasteStart { return beginPaste() }
-            if let key = Self.tildeKeys[n] { emit(.key(key, modifiers)) }
+            if let key = Self.tildeKeys[n] { emitKey(key, modifiers) }
         default:
-            if let key = Self.letterKeys[final] { emit(.key(key, modifiers)) }
+            if let key = Self.letterKeys[final] { emitKey(key, modifiers) }
         }
     }
 
@@ -42,8 +42,8 @@ extension KeyDecoder {
         guard let fields = Self.numbers(params[...]) else { return }
         // Some terminals send modified keys as ESC O m X (one number: the modifier).
         let modifiers = Modifiers(xtermParameter: fields.last.flatMap { $0 } ?? 1)
-        if final == UInt8(ascii: "M") { return emit(.key(.enter, modifiers)) }   // keypad Enter
-        if let key = Self.letterKeys[final] { emit(.key(key, modifiers)) }
+        if final == UInt8(ascii: "M") { return emitKey(.enter, modifiers) }   // keypad Enter
+        if let key = Self.letterKeys[final] { emitKey(key, modifiers) }
     }
 
     /// Numbers in parameters saturate here (no key has a larger one), so long digit runs cannot overflow.

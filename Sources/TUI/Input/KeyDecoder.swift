@@ -16,6 +16,7 @@
 ///       ESC [ M b x y                               X10 mouse (three raw bytes, each value + 32)
 ///       ESC [ 200 ~ … ESC [ 201 ~                   bracketed paste, the bytes between kept verbatim
 ///     SS3           ESC O A/B/C/D/H/F/P/Q/R/S       cursor keys in application mode, F1–F4
+///     Alt + key     ESC ESC [ … / ESC ESC O …       rxvt's way: the key with Alt added
 ///
 /// Unknown and malformed sequences are dropped, never inserted as text; a sequence longer than
 /// `maxSequenceLength` is swallowed up to its final byte without being stored. A lone ESC cannot be told
@@ -38,6 +39,7 @@ public struct KeyDecoder {
     enum State: Equatable {
         case ground
         case escape                 // ESC seen
+        case doubleEscape           // ESC ESC: Alt + an escape sequence (rxvt's Alt-Left is ESC ESC [ D), or two ESCs
         case sequence(Introducer, [UInt8])   // ESC [ or ESC O, and the parameter bytes so far
         case discard                // an over-long sequence, swallowed up to its final byte
         case x10Mouse([UInt8])      // ESC [ M and the raw bytes so far
@@ -47,6 +49,8 @@ public struct KeyDecoder {
     var state = State.ground
     /// ESC was followed by a UTF-8 lead byte: the character being decoded is Alt + that character.
     var altPending = false
+    /// The sequence being read came after ESC ESC: its key gets the Alt modifier.
+    var altSequence = false
     var utf8 = UTF8Assembler()
     var paste = PasteBuffer()
 
@@ -59,7 +63,7 @@ public struct KeyDecoder {
     /// True when the input so far ends in a lone ESC or an unfinished escape sequence.
     public var hasPendingEscape: Bool {
         switch state {
-        case .escape, .sequence, .discard, .x10Mouse: return true
+        case .escape, .doubleEscape, .sequence, .discard, .x10Mouse: return true
         case .ground, .paste: return false
         }
     }
@@ -88,6 +92,9 @@ public struct KeyDecoder {
     public mutating func flushPending() -> [InputEvent] {
         switch state {
         case .escape: emit(.escape)
+        case .doubleEscape:
+            emit(.escape)
+            emit(.escape)
         case .sequence(.csi, []): emit(.alt("["))
         case .sequence(.ss3, []): emit(.alt("O"))
         case .sequence, .discard, .x10Mouse, .ground, .paste: break
@@ -107,6 +114,14 @@ public struct KeyDecoder {
         switch state {
         case .ground: ground(byte)
         case .escape: escape(byte)
+        case .doubleEscape:
+            if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "O") {
+                altSequence = true
+                state = .sequence(byte == UInt8(ascii: "[") ? .csi : .ss3, [])
+            } else {
+                emit(.escape)           // the first ESC was the Escape key; the second starts over
+                escape(byte)
+            }
         case .sequence(let introducer, var params):
             switch byte {
             case 0x20...0x3F:
@@ -167,11 +182,13 @@ public struct KeyDecoder {
     private mutating func escape(_ byte: UInt8) {
         state = .ground
         switch byte {
-        case UInt8(ascii: "["): state = .sequence(.csi, [])
-        case UInt8(ascii: "O"): state = .sequence(.ss3, [])
-        case 0x1B:
-            emit(.escape)
-            state = .escape
+        case UInt8(ascii: "["):
+            altSequence = false
+            state = .sequence(.csi, [])
+        case UInt8(ascii: "O"):
+            altSequence = false
+            state = .sequence(.ss3, [])
+        case 0x1B: state = .doubleEscape
         case 0x20...0x7E: emit(.alt(Character(Unicode.Scalar(byte))))
         case 0x80...:
             altPending = true
@@ -207,6 +224,11 @@ public struct KeyDecoder {
     mutating func emit(_ event: InputEvent) {
         flushRun()
         events.append(event)
+    }
+
+    /// A key from a finished sequence (with Alt when it came after ESC ESC).
+    mutating func emitKey(_ key: Key, _ modifiers: Modifiers) {
+        emit(.key(key, altSequence ? modifiers.union(.alt) : modifiers))
     }
 
     private mutating func flushRun() {

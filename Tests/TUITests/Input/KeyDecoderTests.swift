@@ -68,6 +68,22 @@ struct KeyDecoderTests {
         #expect(KeyChunking.decode(input) == [expected])
     }
 
+    @Test("ESC before an escape sequence adds Alt (rxvt)", arguments: [
+        ("\(esc)\(esc)[D", [InputEvent.key(.left, .alt)]), ("\(esc)\(esc)[1;5C", [.key(.right, [.ctrl, .alt])]),
+        ("\(esc)\(esc)OA", [.key(.up, .alt)]), ("\(esc)\(esc)[5~", [.key(.pageUp, .alt)]),
+        ("\(esc)\(esc)[D\(esc)[D", [.key(.left, .alt), .key(.left)]),
+        ("\(esc)\(esc)[200~x\(esc)[201~", [.paste("x")]),
+    ])
+    func altSequence(input: String, expected: [InputEvent]) {
+        #expect(KeyChunking.decode(input) == expected)
+    }
+
+    @Test("ESCs on their own are Escape keys once the input pauses", arguments: [1, 2, 3])
+    func escapes(count: Int) {
+        #expect(KeyChunking.decode(String(repeating: Self.esc, count: count), flush: true)
+                == Array(repeating: .escape, count: count))
+    }
+
     @Test("a lone ESC waits for flushPending; then it is Escape")
     func loneEscape() {
         var decoder = KeyDecoder()
