@@ -96,6 +96,24 @@ struct LineEditorTests {
         #expect(!yanked)
     }
 
+    @Test("kills in a row add up; anything in between starts a new kill")
+    func killChain() {
+        var editor = LineEditor(marked: "one two three| four")
+        editor.killWordBackward()
+        editor.killWordBackward()
+        #expect(editor.killBuffer == "two three")
+        editor.killToEnd()
+        #expect(editor.killBuffer == "two three four")
+        editor.yank()
+        #expect(editor.marked == "one two three four|")
+        editor.moveHome()
+        editor.killWordForward()
+        #expect(editor.killBuffer == "one")
+        editor.moveRight()
+        editor.killWordForward()
+        #expect(editor.killBuffer == "two")
+    }
+
     @Test("UTF-8 length")
     func utf8Count() {
         #expect(LineEditor("aé漢👩‍💻").utf8Count == 1 + 2 + 3 + 11)
