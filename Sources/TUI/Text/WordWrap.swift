@@ -44,6 +44,7 @@ public enum WordWrap {
             } else {
                 line = cells[i..<j]; i = j
             }
+            if i < cells.count { while line.last?.character == " " { line.removeLast() } }
             lines.append(spansOf(line))
         }
         return lines.isEmpty ? [[]] : lines
