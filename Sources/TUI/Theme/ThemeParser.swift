@@ -26,7 +26,7 @@ public enum ThemeParser {
             guard seen.insert(role).inserted else { throw fail(.duplicateRole(role)) }
             do {
                 if role == Theme.paletteRole {
-                    theme.nickPalette = try value.split(separator: ",").map { try style($0.trimmingSpaces()) }
+                    theme.nickPalette = try value.split(separator: ",", omittingEmptySubsequences: false).map { try style($0.trimmingSpaces()) }
                 } else if let known = Theme.roles.first(where: { $0.name == role }) {
                     theme[keyPath: known.path] = try style(value)
                 } else {
