@@ -20,19 +20,21 @@ public struct MessageFormatter: Hashable, Sendable {
         self.theme = theme; self.ownNick = ownNick; self.now = now; self.utcOffset = utcOffset
     }
 
-    /// The hanging indent is the prefix's width while that is at most this fraction of the row, else 0.
-    static let maxIndentShare = 2   // prefix ≤ width / 2
+    /// Text keeps a hanging indent under itself while at least this many columns are left for it; on narrower
+    /// rows the prefix and the text wrap together from column 0.
+    public static let minTextWidth = 10
 
     /// Rows for `entry` at `width` columns (at least one row; width below 1 is treated as 1).
     public func rows(for entry: ChatEntry, width: Int) -> [Row] {
         let width = max(1, width)
         let (prefix, body) = spans(for: entry)
         let prefixWidth = prefix.reduce(0) { $0 + DisplayWidth.of($1.text) }
-        let indent = prefixWidth <= width / MessageFormatter.maxIndentShare ? prefixWidth : 0
-        let lines = WordWrap.wrap(prefix + body, firstWidth: width, restWidth: width - indent)
-        return lines.enumerated().map { index, spans in
-            index == 0 || indent == 0 ? Row(spans) : Row([Span(String(repeating: " ", count: indent))] + spans)
+        guard width - prefixWidth >= MessageFormatter.minTextWidth else {
+            return WordWrap.wrap(prefix + body, firstWidth: width, restWidth: width).map { Row($0) }
         }
+        let indent = Span(String(repeating: " ", count: prefixWidth))
+        let lines = WordWrap.wrap(body, firstWidth: width - prefixWidth, restWidth: width - prefixWidth)
+        return lines.enumerated().map { index, spans in Row((index == 0 ? prefix : [indent]) + spans) }
     }
 
     /// The prefix (time and author, kept together on the first row when there is room) and the body.
