@@ -24,6 +24,15 @@ public struct MessageFormatter: Hashable, Sendable {
     /// rows the prefix and the text wrap together from column 0.
     public static let minTextWidth = 10
 
+    /// The local day of `now`: entries of this day show no date.
+    var today: Int64 { floorDiv(now + Int64(utcOffset), 86_400) }
+
+    /// Whether both format every entry alike: the same theme, nick, offset and day (`now` may differ within
+    /// the day, so the App can pass the clock each tick without reflowing).
+    public func formatsLike(_ other: MessageFormatter) -> Bool {
+        theme == other.theme && ownNick == other.ownNick && utcOffset == other.utcOffset && today == other.today
+    }
+
     /// Rows for `entry` at `width` columns (at least one row; width below 1 is treated as 1).
     public func rows(for entry: ChatEntry, width: Int) -> [Row] {
         let width = max(1, width)
@@ -39,7 +48,8 @@ public struct MessageFormatter: Hashable, Sendable {
 
     /// The prefix (time and author, kept together on the first row when there is room) and the body.
     func spans(for entry: ChatEntry) -> (prefix: [Span], body: [Span]) {
-        let time = Span(timeText(entry.timestamp) + " ", theme.timestamp)
+        // A line that mentions us (as the App decided, even if our nick has changed since) marks its time.
+        let time = Span(timeText(entry.timestamp) + " ", entry.mentionsMe && !entry.isOwn ? theme.mention : theme.timestamp)
         let label = Sanitizer.sanitize(entry.authorLabel)
         let text = Sanitizer.sanitize(entry.text)
         switch entry.kind {
@@ -96,7 +106,6 @@ public struct MessageFormatter: Hashable, Sendable {
         let day = floorDiv(local, 86_400)
         let seconds = Int(local - day * 86_400)
         let clock = pad(seconds / 3600) + ":" + pad(seconds % 3600 / 60)
-        let today = floorDiv(now + Int64(utcOffset), 86_400)
         if day == today { return clock }
         let date = MessageFormatter.civil(fromDays: day)
         if date.year == MessageFormatter.civil(fromDays: today).year {

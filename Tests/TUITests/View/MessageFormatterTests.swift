@@ -115,3 +115,30 @@ struct MessageFormatterTests {
         #expect(rows.map(text) == ["13:05 <ev^Gil> ^[[2Jboom"])
     }
 }
+
+@Suite("MessageFormatter: what makes a reflow")
+struct MessageFormatterReflowTests {
+    @Test("a new clock within the day formats alike; a new day, theme or nick does not")
+    func formatsLike() {
+        let base = MessageFormatter(theme: .plain, ownNick: "alice", now: MessageFormatterTests.t0)
+        var later = base
+        later.now += 3600
+        #expect(base.formatsLike(later))
+        later.now += 86_400
+        #expect(!base.formatsLike(later))
+        var renamed = base
+        renamed.ownNick = "alicia"
+        #expect(!base.formatsLike(renamed))
+        #expect(!base.formatsLike(MessageFormatter(theme: ThemeLoader.defaultTheme, ownNick: "alice", now: MessageFormatterTests.t0)))
+    }
+
+    @Test("an entry the App marked as mentioning us has its time highlighted")
+    func mentionedTime() {
+        let theme = ThemeLoader.defaultTheme
+        let f = MessageFormatter(theme: theme, ownNick: "alice", now: MessageFormatterTests.t0)
+        var entry = ChatEntry(id: "1", room: "r", authorKey: "k", authorLabel: "bob", text: "hi all", timestamp: MessageFormatterTests.t0)
+        #expect(f.rows(for: entry, width: 80)[0].spans[0].style == theme.timestamp)
+        entry.mentionsMe = true
+        #expect(f.rows(for: entry, width: 80)[0].spans[0].style == theme.mention)
+    }
+}
