@@ -51,6 +51,13 @@ struct ThemeLoaderTests {
             try loader.load("nope")
         }
         #expect(try ThemeLoader(userDirectory: nil).load("default-dark") == ThemeLoader.defaultTheme)
+
+        let huge = dir.appendingPathComponent("huge.theme")
+        try Data(repeating: 0x23, count: ThemeLoader.maxFileBytes + 1).write(to: huge)
+        #expect(throws: ThemeError.unreadable(file: huge.path)) { try loader.load("huge") }
+        let binary = dir.appendingPathComponent("binary.theme")
+        try Data([0x74, 0xFF, 0xFE, 0x0A]).write(to: binary)
+        #expect(throws: ThemeError.unreadable(file: binary.path)) { try loader.load("binary") }
     }
 
     @Test("in mono every role loses its colours and the important ones keep an attribute")

@@ -169,4 +169,35 @@ struct ScrollbackTests {
         scrollback.resize(width: 0, height: 0)
         #expect(scrollback.visibleRows().isEmpty)
     }
+
+    @Test("far up in a huge room, new entries are counted, left in the store, and shown by End")
+    func newWhileFarUp() {
+        let history = FakeHistory(count: 1_000_000)
+        let scrollback = make(history)
+        scrollback.scrollToOldest()
+        for _ in 0..<3 {
+            scrollback.append(history.entry(history.count))
+            history.count += 1
+        }
+        #expect(scrollback.newBelow == 3)
+        #expect(shown(scrollback) == Array(0..<10))
+        scrollback.scrollToNewest()
+        #expect(shown(scrollback) == Array(999_993..<1_000_003))
+        #expect(scrollback.newBelow == 0)
+    }
+
+    @Test("the wheel: up then down by the same lines follows again; a theme change reflows")
+    func wheel() {
+        let scrollback = make(FakeHistory(count: 100))
+        let bottom = scrollback.visibleRows()
+        scrollback.scrollUp(3)
+        #expect(!scrollback.isFollowing)
+        #expect(shown(scrollback) == Array(87..<97))
+        scrollback.scrollDown(3)
+        #expect(scrollback.isFollowing)
+        #expect(scrollback.visibleRows() == bottom)
+        scrollback.formatter.theme = ThemeLoader.defaultTheme
+        #expect(scrollback.visibleRows() != bottom)
+        #expect(scrollback.visibleRows().map(text) == bottom.map(text))
+    }
 }
