@@ -15,7 +15,7 @@ struct ThemeParserTests {
           own-nick=#FFaa00 bold underline
         mention = white on #5f0087 bold reverse
         status-line = 236 on 250
-        error = bold italic
+        error =\tbold\titalic\r
         nick-palette = red, 208 bold, #010203 on blue
 
         text = default on default dim
