@@ -37,7 +37,7 @@ public struct MessageFormatter: Hashable, Sendable {
     public func rows(for entry: ChatEntry, width: Int) -> [Row] {
         let width = max(1, width)
         let (prefix, body) = spans(for: entry)
-        let prefixWidth = prefix.reduce(0) { $0 + DisplayWidth.of($1.text) }
+        let prefixWidth = prefix.reduce(0) { $0 + $1.width }
         guard width - prefixWidth >= MessageFormatter.minTextWidth else {
             return WordWrap.wrap(prefix + body, firstWidth: width, restWidth: width).map { Row($0) }
         }

@@ -41,3 +41,17 @@ struct CanvasTests {
         #expect(Canvas(width: -3, height: -1).rows.isEmpty)
     }
 }
+
+@Suite("Span: its width follows its text")
+struct SpanTests {
+    @Test("width is measured at init and again when the text changes")
+    func width() {
+        var span = Span("ab世")
+        #expect(span.width == 4)
+        span.text += "🎉x"
+        #expect(span.width == 7)
+        #expect(Row([span, Span("é")]).width == 8)
+        #expect(DisplayWidth.printableASCIICount("tab\there".utf8) == nil)
+        #expect(DisplayWidth.printableASCIICount("plain ascii".utf8) == 11)
+    }
+}
