@@ -108,9 +108,9 @@ public enum ThemeParser {
 }
 
 /// Space, tab or a CR left by CRLF line ends.
-func isBlank(_ character: Character) -> Bool { character == " " || character == "\t" || character == "\r" }
+private func isBlank(_ character: Character) -> Bool { character == " " || character == "\t" || character == "\r" }
 
-extension Substring {
+private extension Substring {
     func trimmingSpaces() -> Substring {
         guard let start = firstIndex(where: { !isBlank($0) }) else { return self[endIndex...] }
         return self[start...lastIndex(where: { !isBlank($0) })!]

@@ -130,5 +130,5 @@ public struct MessageFormatter: Hashable, Sendable {
     }
 }
 
-func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
-func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+private func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
+private func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }

@@ -24,8 +24,8 @@ struct ThemeLoaderTests {
         let theme = try ThemeParser.parse(text, name: name, file: name, base: .plain)
         #expect(ThemeLoader.builtins.contains(theme))
         #expect(theme.nickPalette.count >= 2)
-        let roles = Set(text.split(separator: "\n").compactMap { $0.split(separator: "=").first?.trimmingSpaces() }
-            .filter { !$0.hasPrefix("#") }.map(String.init))
+        let roles = Set(text.split(separator: "\n").compactMap { $0.split(separator: "=").first?.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.hasPrefix("#") })
         #expect(roles == Set(Theme.roles.map(\.name) + [Theme.paletteRole]))
     }
 
