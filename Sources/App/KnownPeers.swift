@@ -2,12 +2,12 @@ import Logging
 import Network
 import Persistence
 
-/// Peers seen are remembered with their addresses, so a restarted node redials them without discovery.
+/// Peers seen are remembered with their addresses, so a restarted node redials them without discovery,
+/// and peers we talked to are kept connected: a dropped connection is redialed with backoff (`PeerKeeper`).
 ///
 /// Stored: identify's listen addresses, and the address we dialed for outbound connections. The remote
 /// address of an inbound connection is not kept: it is the peer's ephemeral source port, never dialable.
-/// Redials go one address at a time per peer (the host keeps one dial per peer in flight); a failed one
-/// moves on to the next address and is logged, not shown: a peer that is gone is not an error.
+/// Redial failures are logged, not shown: a peer that is gone is not an error.
 final class KnownPeers {
     /// Peers redialed at start, most recently seen first.
     static let maxRedials = 64
@@ -15,9 +15,9 @@ final class KnownPeers {
     private let store: Store
     private let me: PeerID
     private let log = Logger(label: "p2p-chat.peers")
-    /// Addresses still to try for each peer being redialed.
-    private var pending: [PeerID: [Multiaddr]] = [:]
-    private var inFlight: [String: PeerID] = [:]
+    private var keeper: PeerKeeper?
+    /// Peers handed to the keeper: their dial failures are ours to log.
+    private var kept: Set<PeerID> = []
 
     init(store: Store, me: PeerID) {
         self.store = store
@@ -25,46 +25,47 @@ final class KnownPeers {
     }
 
     func connected(_ peer: PeerID, _ info: ConnectionInfo) {
-        pending[peer] = nil
-        let dialed = info.direction == .outbound ? info.remoteAddress.map { [$0.removingPeerID().description] } ?? [] : []
-        save(peer, addresses: dialed, agent: nil, connected: true)
+        let dialed = info.direction == .outbound ? info.remoteAddress.map { [$0.removingPeerID()] } ?? [] : []
+        save(peer, addresses: dialed.map(\.description), agent: nil, connected: true)
+        if !dialed.isEmpty { keep(peer, dialed) }
     }
 
     func identified(_ peer: PeerID, _ info: IdentifyInfo) {
         save(peer, addresses: info.listenAddrs.map { $0.removingPeerID().description }, agent: info.agentVersion,
              connected: false)
+        keep(peer, info.listenAddrs.map { $0.removingPeerID() })
     }
 
-    /// Dials every known peer (never ourselves) at its most recent address.
+    /// Starts keeping peers connected and dials every known peer (never ourselves) at its recent addresses.
     func redialAll(with host: Network.Host) {
+        keeper = keeper ?? PeerKeeper(host: host)
         let known: [PeerRecord]
         do { known = try store.peers.known(limit: Self.maxRedials) } catch {
             log.warning("reading known peers: \(error)"); return
         }
         for record in known {
             guard let peer = try? PeerID(record.peerID), peer != me else { continue }
-            let addresses = record.addresses.compactMap { try? Multiaddr($0).withPeerID(peer) }
+            let addresses = record.addresses.compactMap { try? Multiaddr($0) }
             guard !addresses.isEmpty else { continue }
-            pending[peer] = addresses
-            dialNext(peer, host)
+            log.info("redialing known peer \(peer)")
+            keep(peer, addresses)
         }
     }
 
-    /// True when `address` was one of our redials (then the next address is tried, and nothing is shown).
+    /// Peers kept but not connected right now (being redialed).
+    var waiting: [PeerID] { keeper?.waiting ?? [] }
+
+    /// True when `address` is one of our redials (logged here, not shown).
     func dialFailed(_ address: Multiaddr, reason: HostError, host: Network.Host) -> Bool {
-        guard let peer = inFlight.removeValue(forKey: address.description) else { return false }
+        guard let peer = address.peerID, kept.contains(peer) else { return false }
         log.info("redial \(address) failed: \(reason)")
-        dialNext(peer, host)
         return true
     }
 
-    private func dialNext(_ peer: PeerID, _ host: Network.Host) {
-        guard var addresses = pending[peer], !addresses.isEmpty else { pending[peer] = nil; return }
-        let address = addresses.removeFirst()
-        pending[peer] = addresses
-        inFlight[address.description] = peer
-        log.info("redialing known peer \(peer) at \(address)")
-        host.dial(address)
+    private func keep(_ peer: PeerID, _ addresses: [Multiaddr]) {
+        guard peer != me, let keeper, !addresses.isEmpty else { return }
+        kept.insert(peer)
+        keeper.keep(peer, addresses: addresses)
     }
 
     private func save(_ peer: PeerID, addresses: [String], agent: String?, connected: Bool) {

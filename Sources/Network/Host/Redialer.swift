@@ -1,0 +1,158 @@
+/// Which peers to keep connected, and when to dial them next: a sans-IO schedule.
+///
+/// A kept peer that is not connected is dialed one address at a time; a failed address moves on to the
+/// next at once. When every address of a round has failed, or a connection drops, the next round waits an
+/// exponential backoff with jitter:
+///
+///     round:   1     2     3     4     5   …   ≥ 10
+///     delay:   1 s   2 s   4 s   8 s   16 s    300 s (cap), each × a random factor in [1 − jitter, 1 + jitter]
+///
+/// A peer we have never reached in this run (an address from the store, a `--connect` typo) is forgotten
+/// after `maxUnreachedRounds` rounds; a peer we were connected to is kept until `forget`, so a friend who
+/// restarts an hour later is found again. The `Host` never dials a peer twice or itself (`Host.dial`).
+public struct Redialer {
+    public struct Policy: Sendable {
+        public var initialDelay: Duration = .seconds(1)
+        public var maxDelay: Duration = .seconds(300)
+        public var factor: Double = 2
+        /// The delay is multiplied by a uniform random factor in `[1 − jitter, 1 + jitter]`, so peers that
+        /// lost each other at the same moment do not redial in lock-step.
+        public var jitter: Double = 0.2
+        /// Rounds before a peer never connected in this run is dropped.
+        public var maxUnreachedRounds = 6
+        /// Peers kept at most; past it, the one connected least recently is dropped.
+        public var maxPeers = 256
+        /// Addresses kept per peer (newest first).
+        public var maxAddresses = 16
+        public init() {}
+    }
+
+    struct Entry {
+        var addresses: [Multiaddr] = []
+        /// Index of the next address to try in this round.
+        var nextAddress = 0
+        /// Rounds failed in a row (reset by a connection).
+        var failedRounds = 0
+        /// When the next dial is due; nil while connected or while a dial is in flight.
+        var due: Instant?
+        var dialing = false
+        var connected = false
+        var everConnected = false
+        var lastConnected: Instant?
+    }
+
+    public let policy: Policy
+    private var entries: [PeerID: Entry] = [:]
+    private let random: () -> Double
+
+    /// `random` returns a uniform value in [0, 1); tests pass a fixed one.
+    public init(policy: Policy = Policy(), random: @escaping () -> Double = { Double.random(in: 0..<1) }) {
+        self.policy = policy
+        self.random = random
+    }
+
+    /// Peers being kept.
+    public var peers: [PeerID] { entries.keys.sorted() }
+
+    /// Whether `peer` is kept.
+    public func isKept(_ peer: PeerID) -> Bool { entries[peer] != nil }
+
+    /// Rounds that failed in a row for `peer` (0 when connected or new).
+    public func failedRounds(_ peer: PeerID) -> Int { entries[peer]?.failedRounds ?? 0 }
+
+    /// Keeps `peer` connected, dialing `addresses` (merged with any known, newest first). A peer that is not
+    /// connected and not waiting for a backoff is dialed at once.
+    public mutating func keep(_ peer: PeerID, addresses: [Multiaddr], now: Instant) {
+        var entry = entries[peer] ?? Entry()
+        let fresh = addresses.map { $0.withPeerID(peer) }
+        let merged = fresh + entry.addresses.filter { !fresh.contains($0) }
+        entry.addresses = Array(merged.prefix(policy.maxAddresses))
+        if !entry.connected && !entry.dialing && entry.due == nil { entry.due = now; entry.nextAddress = 0 }
+        entries[peer] = entry
+        evictIfFull(keeping: peer)
+    }
+
+    /// Stops keeping `peer` (a dial in flight still completes).
+    public mutating func forget(_ peer: PeerID) { entries[peer] = nil }
+
+    public mutating func connected(_ peer: PeerID, now: Instant) {
+        guard var entry = entries[peer] else { return }
+        entry.connected = true
+        entry.everConnected = true
+        entry.lastConnected = now
+        entry.dialing = false
+        entry.due = nil
+        entry.failedRounds = 0
+        entry.nextAddress = 0
+        entries[peer] = entry
+    }
+
+    /// The connection dropped: dial again after the first backoff step.
+    public mutating func disconnected(_ peer: PeerID, now: Instant) {
+        guard var entry = entries[peer] else { return }
+        entry.connected = false
+        entry.dialing = false
+        entry.nextAddress = 0
+        entry.due = now + backoff(rounds: entry.failedRounds)
+        entries[peer] = entry
+    }
+
+    /// A dial to `peer` failed: the next address is due now, or after a backoff when the round is over.
+    public mutating func dialFailed(_ peer: PeerID, now: Instant) {
+        guard var entry = entries[peer], !entry.connected else { return }
+        entry.dialing = false
+        if entry.nextAddress < entry.addresses.count {
+            entry.due = now
+        } else {
+            entry.failedRounds += 1
+            if !entry.everConnected && entry.failedRounds >= policy.maxUnreachedRounds {
+                entries[peer] = nil
+                return
+            }
+            entry.nextAddress = 0
+            entry.due = now + backoff(rounds: entry.failedRounds - 1)
+        }
+        entries[peer] = entry
+    }
+
+    /// The earliest time a dial is due.
+    public func nextDeadline() -> Instant? {
+        entries.values.compactMap(\.due).min()
+    }
+
+    /// Dials due at `now`, one address per peer; each stays in flight until `connected` or `dialFailed`.
+    public mutating func poll(now: Instant) -> [Multiaddr] {
+        var dials: [Multiaddr] = []
+        for peer in entries.keys.sorted() {
+            guard var entry = entries[peer], let due = entry.due, due <= now else { continue }
+            guard entry.nextAddress < entry.addresses.count else {
+                entry.due = nil
+                entries[peer] = entry
+                dialFailed(peer, now: now)   // nothing to try: counts as a failed round
+                continue
+            }
+            dials.append(entry.addresses[entry.nextAddress])
+            entry.nextAddress += 1
+            entry.dialing = true
+            entry.due = nil
+            entries[peer] = entry
+        }
+        return dials
+    }
+
+    /// The delay before round `rounds + 1`: `initialDelay × factor^rounds`, capped, with jitter.
+    func backoff(rounds: Int) -> Duration {
+        let cap = Double(policy.maxDelay.nanosecondsClamped)
+        var capped = min(Double(policy.initialDelay.nanosecondsClamped), cap)
+        for _ in 0..<max(0, rounds) where capped < cap { capped = min(capped * policy.factor, cap) }
+        let factor = 1 - policy.jitter + 2 * policy.jitter * random()
+        return .nanoseconds(Int64(capped * factor))
+    }
+
+    private mutating func evictIfFull(keeping peer: PeerID) {
+        guard entries.count > policy.maxPeers else { return }
+        let victim = entries.filter { $0.key != peer && !$0.value.connected }
+            .min { ($0.value.lastConnected ?? .zero) < ($1.value.lastConnected ?? .zero) }?.key
+        if let victim { entries[victim] = nil }
+    }
+}
