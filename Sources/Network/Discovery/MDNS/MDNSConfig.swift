@@ -1,0 +1,27 @@
+/// Settings of the `MDNS` machine. The defaults follow the libp2p mDNS spec and rust-libp2p's TTL.
+public struct MDNSConfig: Sendable {
+    /// The service every libp2p peer browses (a private network would use `_p2p-<fingerprint>._udp.local`).
+    public var serviceName: DNSName = "_p2p._udp.local"
+    /// TTL of the records we send, in seconds (rust-libp2p: 6 minutes).
+    public var recordTTL: UInt32 = 360
+    /// First gap between queries, doubled after each query.
+    public var initialQueryInterval: Duration = .seconds(1)
+    /// Longest gap between queries while we know no peer: quick, so a restored link or a newcomer is
+    /// found within this time.
+    public var aloneQueryInterval: Duration = .seconds(15)
+    /// Longest gap between queries once peers are known.
+    public var maxQueryInterval: Duration = .seconds(300)
+
+    /// Addresses put in our TXT record; more would not fit one packet comfortably.
+    public static let maxAdvertisedAddresses = 24
+    /// Peers remembered at once; responses naming further peers are ignored until some expire.
+    public static let maxDiscoveredPeers = 256
+    /// Addresses kept per discovered peer.
+    public static let maxAddressesPerPeer = 16
+    /// TTL of records sent in reply to a legacy unicast query (RFC 6762 §6.7).
+    public static let legacyUnicastTTL: UInt32 = 10
+    /// The mDNS port; a query from any other port is a legacy unicast query.
+    public static let port: UInt16 = 5353
+
+    public init() {}
+}
