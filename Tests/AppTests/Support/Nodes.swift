@@ -13,8 +13,10 @@ final class ChatNode {
     var loopbackAddr: String { addrs.first { $0.hasPrefix("/ip4/127.0.0.1/") } ?? addrs.first ?? "" }
 
     /// `mdns: false` (the default) passes `--no-mdns`, so tests running side by side never find each other.
+    /// `wrapper` runs the binary through a command (`ip netns exec NS`).
     init(name: String = "p2p-chat", connect: [String] = [], enablePerf: Bool = false,
-         dataDir: URL? = nil, extraArguments: [String] = [], readyTimeout: Double = 30, mdns: Bool = false) throws {
+         dataDir: URL? = nil, extraArguments: [String] = [], readyTimeout: Double = 30, mdns: Bool = false,
+         wrapper: [String] = []) throws {
         if let dataDir {
             self.dataDir = dataDir
             ownsDataDir = false
@@ -27,7 +29,8 @@ final class ChatNode {
         if enablePerf { arguments.append("--enable-perf") }
         if !mdns { arguments.append("--no-mdns") }
         arguments += extraArguments
-        process = try LineProcess(try InteropEnvironment.requireBinary(), arguments, name: name,
+        let binary = try InteropEnvironment.requireBinary()
+        process = try LineProcess(wrapper.first ?? binary, wrapper.dropFirst() + (wrapper.isEmpty ? [] : [binary]) + arguments, name: name,
                                   environment: ChatNode.childEnvironment(self.dataDir))
         ready = try process.waitFor(event: "ready", timeout: readyTimeout)
     }
