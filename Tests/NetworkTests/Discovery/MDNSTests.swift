@@ -187,6 +187,19 @@ struct MDNSTests {
         #expect(Self.events(&alice).map { if case .expired = $0 { return true } else { return false } } == [false, true])
     }
 
+    @Test mutating func goodbyeFromAPeerRemovesItFromOthers() throws {
+        bob.tick(now: Self.start)
+        try alice.receive(Self.packets(&bob)[0].bytes, from: Self.peerSender, now: Self.start)
+        try bob.receive(Self.packets(&alice)[0].bytes, from: Self.peerSender, now: Self.start)
+        alice.goodbye()
+        let goodbye = Self.packets(&alice)
+        #expect(goodbye.map(\.destination) == [.multicast])
+        #expect(try DNSMessage(decoding: goodbye[0].bytes).allRecords.allSatisfy { $0.ttl == 0 })
+        try bob.receive(goodbye[0].bytes, from: Self.peerSender, now: Self.start)
+        #expect(Self.events(&bob).last == .expired(Self.alice))
+        #expect(bob.discoveredPeers.isEmpty)
+    }
+
     @Test mutating func changedAddressesAreReportedAgain() throws {
         try alice.receive(try Self.response(txt: ["dnsaddr=/ip4/10.0.0.2/tcp/1/p2p/\(Self.bob)"]), from: Self.peerSender, now: Self.start)
         try alice.receive(try Self.response(txt: ["dnsaddr=/ip4/10.0.0.5/tcp/1/p2p/\(Self.bob)"]), from: Self.peerSender, now: Self.start)

@@ -44,6 +44,14 @@ extension MDNS {
         lastMulticastResponse = now
     }
 
+    /// Queues the goodbye (RFC 6762 §10.1): our records with TTL 0, so peers forget us at once.
+    public mutating func goodbye() {
+        guard !addresses.isEmpty else { return }
+        let records = ownRecords(ttl: 0)
+        send(DNSMessage(flags: DNSMessage.responseFlag | DNSMessage.authoritativeFlag,
+                        answers: Array(records.prefix(1)), additionals: Array(records.dropFirst())), to: .multicast)
+    }
+
     private mutating func send(_ message: DNSMessage, to destination: Destination) {
         // Our records are bounded (≤ 24 addresses of ≤ 247 bytes, valid names), so this encodes;
         // if it ever did not, staying silent is the safe failure.

@@ -57,7 +57,10 @@ public final class MDNSService {
         return "mDNS: \(count) peer\(count == 1 ? "" : "s")"
     }
 
+    /// Says goodbye (TTL 0 records, so peers drop us at once) and closes the socket.
     public func close() {
+        guard socket.fd >= 0 else { return }
+        drive { $0.goodbye() }
         if let watch { reactor.unwatch(watch) }
         if let timer { reactor.cancel(timer) }
         watch = nil
