@@ -11,7 +11,7 @@ extension MDNS {
     ///   questions, with short TTLs.
     mutating func answer(_ query: DNSMessage, from sender: SocketAddress, now: Instant) {
         guard !addresses.isEmpty else { return }
-        let legacy = sender.port != MDNSConfig.port
+        let legacy = sender.port != config.port
         let ttl = legacy ? min(config.recordTTL, MDNSConfig.legacyUnicastTTL) : config.recordTTL
         var answers: [DNSRecord] = []
         var asked: [DNSQuestion] = []

@@ -11,6 +11,8 @@ public struct MDNSConfig: Sendable {
     public var aloneQueryInterval: Duration = .seconds(15)
     /// Longest gap between queries once peers are known.
     public var maxQueryInterval: Duration = .seconds(300)
+    /// The mDNS port (5353; tests use a private one). A query from any other port is a legacy unicast query.
+    public var port: UInt16 = 5353
 
     /// Addresses put in our TXT record; more would not fit one packet comfortably.
     public static let maxAdvertisedAddresses = 24
@@ -20,8 +22,6 @@ public struct MDNSConfig: Sendable {
     public static let maxAddressesPerPeer = 16
     /// TTL of records sent in reply to a legacy unicast query (RFC 6762 §6.7).
     public static let legacyUnicastTTL: UInt32 = 10
-    /// The mDNS port; a query from any other port is a legacy unicast query.
-    public static let port: UInt16 = 5353
 
     public init() {}
 }

@@ -30,11 +30,11 @@ public final class MDNSService {
     /// Every machine event, after the service acted on it (for the UI and tests).
     public var onEvent: ((MDNS.Event) -> Void)?
 
-    /// Binds the mDNS socket (`port` is 5353 except in tests) and joins the group; `start()` begins.
-    public init(host: Host, reactor: Reactor, config: MDNSConfig = MDNSConfig(), port: UInt16 = MDNSConfig.port) throws {
+    /// Binds the mDNS socket on `config.port` (5353 except in tests) and joins the group; `start()` begins.
+    public init(host: Host, reactor: Reactor, config: MDNSConfig = MDNSConfig()) throws {
         self.host = host
         self.reactor = reactor
-        self.port = port
+        port = config.port
         machine = MDNS(me: host.peerID, config: config, now: reactor.now)
         socket = try UDPSocket.bindMulticast(port: port)
         refreshInterfaces()
