@@ -5,44 +5,40 @@ import Testing
 /// other. A private port (not 5353) keeps other mDNS responders on this machine out of the test.
 extension HostTests {
     @Suite("MDNSService") struct MDNSServiceTests {
-        /// A private port, the same for both services of a test.
-        static func config() -> MDNSConfig {
+        /// Two listening hosts, each with an mDNS service on the same private port (not started yet).
+        static func pair(_ harness: HostHarness) throws -> (a: TestHost, b: TestHost, mdnsA: MDNSService, mdnsB: MDNSService) {
             var config = MDNSConfig()
             config.port = UInt16.random(in: 20000...29999)
-            return config
+            let a = try harness.makeHost(), b = try harness.makeHost()
+            return (a, b, try MDNSService(host: a.host, reactor: harness.reactor, config: config),
+                    try MDNSService(host: b.host, reactor: harness.reactor, config: config))
         }
 
         @Test func twoHostsDiscoverAndConnect() throws {
             let harness = HostHarness()
-            let a = try harness.makeHost(), b = try harness.makeHost()
-            let config = Self.config()
-            let serviceA = try MDNSService(host: a.host, reactor: harness.reactor, config: config)
-            let serviceB = try MDNSService(host: b.host, reactor: harness.reactor, config: config)
-            defer { serviceA.close(); serviceB.close() }
-            serviceA.start()
-            serviceB.start()
+            let (a, b, mdnsA, mdnsB) = try Self.pair(harness)
+            defer { mdnsA.close(); mdnsB.close() }
+            mdnsA.start()
+            mdnsB.start()
             try harness.run("a and b connected by mDNS", maxTicks: 400) {
                 a.host.isConnected(b.host.peerID) && b.host.isConnected(a.host.peerID)
             }
-            #expect(serviceA.discoveredPeers[b.host.peerID]?.allSatisfy { $0.peerID == b.host.peerID } == true)
-            #expect(serviceA.status == "mDNS: 1 peer")
+            #expect(mdnsA.discoveredPeers[b.host.peerID]?.allSatisfy { $0.peerID == b.host.peerID } == true)
+            #expect(mdnsA.status == "mDNS: 1 peer")
         }
 
         @Test func goodbyeOnCloseMakesThePeerForgetUs() throws {
             let harness = HostHarness()
-            let a = try harness.makeHost(), b = try harness.makeHost()
-            let config = Self.config()
-            let serviceA = try MDNSService(host: a.host, reactor: harness.reactor, config: config)
-            let serviceB = try MDNSService(host: b.host, reactor: harness.reactor, config: config)
-            defer { serviceB.close() }
+            let (a, _, mdnsA, mdnsB) = try Self.pair(harness)
+            defer { mdnsB.close() }
             var expired: [PeerID] = []
-            serviceB.onEvent = { if case .expired(let peer) = $0 { expired.append(peer) } }
-            serviceA.start()
-            serviceB.start()
-            try harness.run("b discovered a", maxTicks: 400) { serviceB.discoveredPeers[a.host.peerID] != nil }
-            serviceA.close()
+            mdnsB.onEvent = { if case .expired(let peer) = $0 { expired.append(peer) } }
+            mdnsA.start()
+            mdnsB.start()
+            try harness.run("b discovered a", maxTicks: 400) { mdnsB.discoveredPeers[a.host.peerID] != nil }
+            mdnsA.close()
             try harness.run("b got a's goodbye", maxTicks: 400) { expired.contains(a.host.peerID) }
-            #expect(serviceB.discoveredPeers[a.host.peerID] == nil)
+            #expect(mdnsB.discoveredPeers[a.host.peerID] == nil)
         }
     }
 }
