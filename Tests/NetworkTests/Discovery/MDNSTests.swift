@@ -99,6 +99,15 @@ struct MDNSTests {
         #expect(Self.packets(&alice).map(\.destination) == [.unicast(Self.peerSender)])
     }
 
+    @Test mutating func multicastsAnswersAtMostOnceASecond() throws {
+        let query = try DNSMessage(questions: [DNSQuestion(name: "_p2p._udp.local", type: .ptr)]).encode()
+        for offset in [0, 200, 500, 999, 1000, 1500, 2100] {
+            try alice.receive(query, from: Self.peerSender, now: Self.start + .milliseconds(offset))
+        }
+        // answered at 0, 1000 and 2100 ms; the queries between were flooding
+        #expect(Self.packets(&alice).count == 3)
+    }
+
     @Test mutating func legacyUnicastQueryGetsIDQuestionAndShortTTL() throws {
         let asker = SocketAddress.ipv4(address: [192, 168, 1, 9], port: 40000)
         let question = DNSQuestion(name: "_p2p._udp.local", type: .ptr)

@@ -2,7 +2,7 @@ extension MDNS {
     /// Answers the questions about us in a query: the service PTR (with TXT, SRV and addresses in the
     /// additional section), our instance's TXT/SRV, and our host name's A/AAAA.
     ///
-    /// - From port 5353 without the QU bit: one multicast response.
+    /// - From port 5353 without the QU bit: one multicast response (at most one a second).
     /// - QU (unicast wanted): a unicast reply, and a multicast one too unless we multicast within a
     ///   quarter of the TTL (RFC 6762 §5.4); on one host several sockets share port 5353 and the
     ///   kernel hands a unicast datagram to only one of them, so the multicast copy is what reaches
@@ -40,6 +40,8 @@ extension MDNS {
             let quarter = Duration.seconds(Int64(config.recordTTL / 4))
             if let last = lastMulticastResponse, now - last < quarter { return }
         }
+        // RFC 6762 §6: a record is multicast at most once a second, so a query flood cannot make us flood.
+        if let last = lastMulticastResponse, now - last < MDNSConfig.minMulticastInterval { return }
         send(response, to: .multicast)
         lastMulticastResponse = now
     }

@@ -20,6 +20,8 @@ public struct MDNSConfig: Sendable {
     public static let maxDiscoveredPeers = 256
     /// Addresses kept per discovered peer.
     public static let maxAddressesPerPeer = 16
+    /// Least time between two multicast responses (RFC 6762 §6).
+    public static let minMulticastInterval: Duration = .seconds(1)
     /// TTL of records sent in reply to a legacy unicast query (RFC 6762 §6.7).
     public static let legacyUnicastTTL: UInt32 = 10
 
