@@ -99,13 +99,31 @@ struct MDNSTests {
         #expect(Self.packets(&alice).map(\.destination) == [.unicast(Self.peerSender)])
     }
 
+    /// The responses among `mdns`'s packets (its own queries left out).
+    static func responses(_ mdns: inout MDNS) -> [MDNS.Packet] {
+        packets(&mdns).filter { (try? DNSMessage(decoding: $0.bytes).isResponse) == true }
+    }
+
     @Test mutating func multicastsAnswersAtMostOnceASecond() throws {
         let query = try DNSMessage(questions: [DNSQuestion(name: "_p2p._udp.local", type: .ptr)]).encode()
         for offset in [0, 200, 500, 999, 1000, 1500, 2100] {
             try alice.receive(query, from: Self.peerSender, now: Self.start + .milliseconds(offset))
         }
-        // answered at 0, 1000 and 2100 ms; the queries between were flooding
-        #expect(Self.packets(&alice).count == 3)
+        // answered at 0, 1000 and 2100 ms; the queries between were answered by those
+        #expect(Self.responses(&alice).count == 3)
+        alice.tick(now: Self.start + .milliseconds(2200))
+        #expect(Self.responses(&alice).isEmpty)
+        // one at 2600 ms is held back until 3100 ms, then answered once
+        try alice.receive(query, from: Self.peerSender, now: Self.start + .milliseconds(2600))
+        alice.tick(now: Self.start + .milliseconds(3099))
+        #expect(Self.responses(&alice).isEmpty)
+        #expect(alice.nextDeadline()! <= Self.start + .milliseconds(3100))
+        alice.tick(now: Self.start + .milliseconds(3100))
+        let held = Self.responses(&alice)
+        #expect(held.count == 1 && held.first?.destination == .multicast)
+        #expect(try DNSMessage(decoding: held[0].bytes).answers.first?.data == .ptr(alice.instanceName))
+        alice.tick(now: Self.start + .milliseconds(5000))
+        #expect(Self.responses(&alice).isEmpty)
     }
 
     @Test mutating func legacyUnicastQueryGetsIDQuestionAndShortTTL() throws {

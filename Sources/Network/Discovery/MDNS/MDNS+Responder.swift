@@ -40,18 +40,38 @@ extension MDNS {
             let quarter = Duration.seconds(Int64(config.recordTTL / 4))
             if let last = lastMulticastResponse, now - last < quarter { return }
         }
-        // RFC 6762 §6: a record is multicast at most once a second, so a query flood cannot make us flood.
-        if let last = lastMulticastResponse, now - last < MDNSConfig.minMulticastInterval { return }
+        // RFC 6762 §6: a record is multicast at most once a second, so a query flood cannot make us
+        // flood. A query inside that second still gets one answer, when the second is over (`tick`).
+        if let last = lastMulticastResponse, now - last < MDNSConfig.minMulticastInterval {
+            deferredResponseAt = last + MDNSConfig.minMulticastInterval
+            return
+        }
         send(response, to: .multicast)
+        lastMulticastResponse = now
+        deferredResponseAt = nil
+    }
+
+    /// Sends the answer held back by the once-a-second rule, when due: all our records.
+    mutating func sendDeferredResponse(now: Instant) {
+        guard let due = deferredResponseAt, due <= now else { return }
+        deferredResponseAt = nil
+        guard !addresses.isEmpty else { return }
+        send(fullResponse(ttl: config.recordTTL), to: .multicast)
         lastMulticastResponse = now
     }
 
     /// Queues the goodbye (RFC 6762 §10.1): our records with TTL 0, so peers forget us at once.
     public mutating func goodbye() {
         guard !addresses.isEmpty else { return }
-        let records = ownRecords(ttl: 0)
-        send(DNSMessage(flags: DNSMessage.responseFlag | DNSMessage.authoritativeFlag,
-                        answers: Array(records.prefix(1)), additionals: Array(records.dropFirst())), to: .multicast)
+        deferredResponseAt = nil
+        send(fullResponse(ttl: 0), to: .multicast)
+    }
+
+    /// PTR as the answer, our other records as additionals.
+    private func fullResponse(ttl: UInt32) -> DNSMessage {
+        let records = ownRecords(ttl: ttl)
+        return DNSMessage(flags: DNSMessage.responseFlag | DNSMessage.authoritativeFlag,
+                          answers: Array(records.prefix(1)), additionals: Array(records.dropFirst()))
     }
 
     private mutating func send(_ message: DNSMessage, to destination: Destination) {

@@ -50,6 +50,8 @@ public struct MDNS {
     var nextQuery: Instant
     var queryInterval: Duration
     var lastMulticastResponse: Instant?
+    /// When the answer held back by the once-a-second rule goes out.
+    var deferredResponseAt: Instant?
     var outbox: [Packet] = []
     var events: [Event] = []
 
@@ -102,8 +104,9 @@ public struct MDNS {
 
     // MARK: Time
 
-    /// Sends the query when due and expires peers whose records ran out.
+    /// Sends the query and any held-back answer when due, and expires peers whose records ran out.
     public mutating func tick(now: Instant) {
+        sendDeferredResponse(now: now)
         let hadPeers = !peers.isEmpty
         for (peer, entry) in peers where entry.expires <= now {
             peers[peer] = nil
@@ -131,8 +134,7 @@ public struct MDNS {
 
     /// When `tick` next has something to do.
     public func nextDeadline() -> Instant? {
-        let expiry = peers.values.map(\.expires).min()
-        return expiry.map { min($0, nextQuery) } ?? nextQuery
+        return ([nextQuery, deferredResponseAt].compactMap { $0} + peers.values.map(\.expires)).min()
     }
 
     // MARK: Output

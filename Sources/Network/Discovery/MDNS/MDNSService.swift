@@ -169,7 +169,7 @@ public final class MDNSService {
 
     /// Both sides discover each other at once; the larger PeerID waits `dialDelay` so that usually
     /// only one connection is made (the host would otherwise keep one of two and drop the other).
-    public static let dialDelay: Duration = .seconds(2)
+    public static let dialDelay: Duration = .milliseconds(500)
 
     private func dialDiscovered(peerIsLocal: Bool) {
         let batch = discovered
