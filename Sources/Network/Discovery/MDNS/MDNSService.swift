@@ -116,18 +116,19 @@ public final class MDNSService {
     /// Peers reported by the packet being handled, dialed once it is done.
     private var discovered: [(PeerID, [Multiaddr])] = []
 
+    /// A failure on one interface (a link that went down) does not stop the others.
     private func transmit(_ packet: MDNS.Packet) {
-        do {
-            switch packet.destination {
-            case .unicast(let address):
-                try socket.send(packet.bytes, to: address)
-            case .multicast:
-                for interface in multicastInterfaces {
+        switch packet.destination {
+        case .unicast(let address):
+            do { try socket.send(packet.bytes, to: address) } catch { log.debug("mDNS send to \(address): \(error)") }
+        case .multicast:
+            for interface in multicastInterfaces {
+                do {
                     try socket.sendMulticast(packet.bytes, group: UDPSocket.mdnsGroup, port: port, via: interface.address)
+                } catch {
+                    log.debug("mDNS send on \(interface.name): \(error)")
                 }
             }
-        } catch {
-            log.debug("mDNS send: \(error)")
         }
     }
 
