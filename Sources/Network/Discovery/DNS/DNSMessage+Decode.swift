@@ -127,7 +127,7 @@ struct DNSReader {
                 let start = position + 1
                 guard start + count <= (resumeAt == nil ? end : bytes.count) else {
                     offset = position
-                    throw DNSError.truncated(offset: position, needed: start + count - bytes.count)
+                    throw DNSError.truncated(offset: position, needed: max(1, start + count - bytes.count))
                 }
                 wireLength += 1 + count
                 guard wireLength <= DNSName.maxWireLength else { throw DNSError.nameTooLong(wireLength) }

@@ -134,7 +134,7 @@ public struct MDNS {
 
     /// When `tick` next has something to do.
     public func nextDeadline() -> Instant? {
-        return ([nextQuery, deferredResponseAt].compactMap { $0} + peers.values.map(\.expires)).min()
+        return ([nextQuery, deferredResponseAt].compactMap { $0 } + peers.values.map(\.expires)).min()
     }
 
     // MARK: Output
