@@ -39,13 +39,16 @@ struct P2PChat: ParsableCommand {
     @Flag(name: .customLong("enable-perf"), help: "Serve the /perf/1.0.0 throughput protocol to peers.")
     var enablePerf = false
 
+    @Flag(name: .customLong("no-mdns"), help: "Do not discover peers on the local network by mDNS.")
+    var noMDNS = false
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
     var listenAddresses: [Multiaddr] = []
     var connectAddresses: [Multiaddr] = []
 
-    enum CodingKeys: String, CodingKey { case room, nick, dataDir, listen, connect, headless, enablePerf, logLevel }
+    enum CodingKeys: String, CodingKey { case room, nick, dataDir, listen, connect, headless, enablePerf, noMDNS, logLevel }
 
     mutating func validate() throws {
         func parse(_ text: String, _ flag: String) throws -> Multiaddr {
@@ -103,6 +106,8 @@ struct P2PChat: ParsableCommand {
                               room: startRoom ?? ChatRooms.defaultRoom)
         let session = HeadlessSession(host: host, reactor: reactor, rooms: rooms, history: history, output: output)
         try session.start(connectingTo: connectAddresses)
+        let mdns = noMDNS ? nil : MDNSDiscovery.start(host: host, reactor: reactor)
+        defer { mdns?.close() }
         try reactor.run()
     }
 
