@@ -57,10 +57,10 @@ final class PyPeer {
     var addrs: [String] { ready.strings("addrs") }
     var loopbackAddr: String { addrs.first { $0.hasPrefix("/ip4/127.0.0.1/") } ?? addrs.first ?? "" }
 
-    init(seed: String, name: String = "py-libp2p", timeout: Double = 120) throws {
+    init(seed: String, name: String = "py-libp2p", timeout: Double = 120, extraArguments: [String] = []) throws {
         let python = try InteropEnvironment.requirePython()
         process = try LineProcess(python, [InteropEnvironment.pyPeerScript, "--seed", seed,
-                                           "--timeout", String(timeout)],
+                                           "--timeout", String(timeout)] + extraArguments,
                                   name: name, environment: ["PYTHONUNBUFFERED": "1"])
         ready = try process.waitFor(event: "ready", timeout: 90)
     }
