@@ -8,6 +8,7 @@ import Network
 ///                    a room never provided (or provided `reprovideInterval` ago) → provide
 ///                    no lookup running, and the last one `lonelyLookupInterval` ago (nobody in the room)
 ///                    or `lookupInterval` ago (someone is) → find providers; each one found is dialed
+///     a bootstrap lookup finished → the same at once (`kick`), lonely rooms looked up again
 ///
 /// A provide that reached nobody (empty routing table) is retried at the next tick.
 final class Rendezvous {
@@ -42,6 +43,15 @@ final class Rendezvous {
     }
 
     func start() {
+        dht.onBootstrapped = { [weak self] in self?.kick() }
+        step()
+    }
+
+    /// The routing table just filled: provide what failed for want of peers, look again where nobody is yet.
+    func kick() {
+        if let timer { reactor.cancel(timer) }
+        timer = nil
+        for (room, state) in states where !state.lookingUp && peerCount(room) == 0 { states[room]?.lastLookup = nil }
         step()
     }
 

@@ -22,6 +22,8 @@ public final class DHTService {
     var completions: [Kademlia.QueryID: (Kademlia.QueryResult) -> Void] = [:]
     /// Peers given to `bootstrap`: their identify starts a self lookup.
     var bootstrapPeers: Set<PeerID> = []
+    /// Called when a bootstrap self lookup has finished: the table is as full as it gets for now.
+    public var onBootstrapped: (() -> Void)?
 
     public init(host: Host, node: Kademlia) {
         self.host = host
@@ -111,7 +113,9 @@ public final class DHTService {
         case .identified(let peer, let info):
             guard info.protocols.contains(KadMessage.protocolID) else { return }
             node.addPeer(peer, addrs: info.listenAddrs.filter { $0.tcpEndpoint != nil }, now: now)
-            if bootstrapPeers.remove(peer) != nil { node.bootstrap(now: now) }
+            if bootstrapPeers.remove(peer) != nil {
+                completions[node.bootstrap(now: now)] = { [weak self] _ in self?.onBootstrapped?() }
+            }
             drain()
         case .connected(let peer, _):
             dialing[peer] = nil
