@@ -15,8 +15,11 @@ public final class DHTService {
     var timer: (id: TimerID, deadline: Instant)?
     /// Requests (nil id: fire-and-forget) waiting for a connection to their peer.
     var waiting: [PeerID: [(id: Kademlia.RequestID?, message: KadMessage)]] = [:]
-    /// Addresses still to try, per peer being dialed.
-    var dialing: [PeerID: [Multiaddr]] = [:]
+    /// Addresses still to try, per peer being dialed, and when the dial started.
+    var dialing: [PeerID: (rest: [Multiaddr], started: Instant)] = [:]
+    /// A dial we started and never heard of again (the host merged it with another dial to the peer that ended
+    /// without naming it) stops blocking new dials after this long.
+    static let staleDial: Duration = .seconds(30)
     var streams: [Kademlia.RequestID: HostStream] = [:]
     var providerHandlers: [Kademlia.QueryID: (KadPeer) -> Void] = [:]
     var completions: [Kademlia.QueryID: (Kademlia.QueryResult) -> Void] = [:]
@@ -66,10 +69,11 @@ public final class DHTService {
 
     /// Dials a peer on its addresses, one after the other until one connects.
     public func connect(_ peer: KadPeer) {
-        guard peer.id != host.peerID, !host.isConnected(peer.id), dialing[peer.id] == nil else { return }
+        guard peer.id != host.peerID, !host.isConnected(peer.id) else { return }
+        if let dial = dialing[peer.id], now - dial.started < Self.staleDial { return }
         let addrs = peer.addrs.filter { $0.tcpEndpoint != nil }.map { $0.removingPeerID() }
         guard !addrs.isEmpty else { dialFailedAll(peer.id); return }
-        dialing[peer.id] = Array(addrs.dropFirst())
+        dialing[peer.id] = (Array(addrs.dropFirst()), now)
         host.dial(addrs[0].withPeerID(peer.id))
     }
 
@@ -122,10 +126,10 @@ public final class DHTService {
             for request in waiting.removeValue(forKey: peer) ?? [] { open(request.id, request.message, to: peer) }
             drain()
         case .dialFailed(let address, _):
-            guard let peer = address.peerID, var rest = dialing[peer] else { return }
-            if rest.isEmpty { dialFailedAll(peer); drain(); return }
-            let next = rest.removeFirst()
-            dialing[peer] = rest
+            guard let peer = address.peerID, var dial = dialing[peer] else { return }
+            if dial.rest.isEmpty { dialFailedAll(peer); drain(); return }
+            let next = dial.rest.removeFirst()
+            dialing[peer] = dial
             host.dial(next.withPeerID(peer))
         case .disconnected(let peer, _):
             dialFailedAll(peer)

@@ -110,5 +110,32 @@ extension HostTests {
             bDHT.connect(found[0])
             try h.run("b dialed a") { b.isConnected(to: a) }
         }
+    
+        static let refused = try! Multiaddr("/ip4/127.0.0.1/tcp/1")
+
+        @Test func dialsTheNextAddressWhenOneFails() throws {
+            let h = HostHarness(), services = Services()
+            defer { h.shutdown(); withExtendedLifetime(services) {} }
+            let a = try h.makeHost(), b = try h.makeHost()
+            let dht = services.make(a, .client)
+            dht.connect(KadPeer(id: b.peerID, addrs: [Self.refused, b.address.removingPeerID()]))
+            try h.run("connected on the second address") { a.isConnected(to: b) }
+            #expect(a.dialFailures.count == 1)
+        }
+
+        @Test func aPeerNobodyCanReachFailsItsRequestAndLeavesTheTable() throws {
+            let h = HostHarness(), services = Services()
+            defer { h.shutdown(); withExtendedLifetime(services) {} }
+            let a = try h.makeHost()
+            let dht = services.make(a, .client)
+            let ghost = KadFixture.peer("ghost")
+            dht.node.addPeer(ghost, addrs: [Self.refused], now: dht.now)
+            var result: Kademlia.QueryResult?
+            dht.findNode([1, 2, 3]) { result = $0 }
+            try h.run("lookup over") { result != nil }
+            #expect(result?.closest.isEmpty == true)
+            #expect(!dht.node.table.contains(ghost))
+            #expect(dht.status == "DHT: 0 peers, 0 lookups")
+        }
     }
 }
