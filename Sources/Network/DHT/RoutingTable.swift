@@ -12,6 +12,8 @@ public struct RoutingTable: Sendable {
         public var peer: PeerID
         public var addrs: [Multiaddr]
         public var lastSeen: Instant
+        /// The peer's point, hashed once.
+        public var key: KadKey
     }
 
     public enum InsertResult: Equatable, Sendable {
@@ -67,7 +69,7 @@ public struct RoutingTable: Sendable {
             buckets[i].append(entry)
             return .updated
         }
-        let entry = Entry(peer: peer, addrs: addrs, lastSeen: now)
+        let entry = Entry(peer: peer, addrs: addrs, lastSeen: now, key: KadKey(peer: peer))
         if buckets[i].count < k {
             buckets[i].append(entry)
             replacements[i].removeAll { $0.peer == peer }
@@ -94,7 +96,7 @@ public struct RoutingTable: Sendable {
     /// Up to `count` peers closest to `target`, closest first.
     public func closest(to target: KadKey, count: Int, excluding excluded: PeerID? = nil) -> [Entry] {
         let all = buckets.joined().filter { $0.peer != excluded }
-        let keyed = all.map { (entry: $0, distance: KadKey(peer: $0.peer).distance(to: target)) }
+        let keyed = all.map { (entry: $0, distance: $0.key.distance(to: target)) }
         return keyed.sorted { $0.distance < $1.distance }.prefix(count).map(\.entry)
     }
 

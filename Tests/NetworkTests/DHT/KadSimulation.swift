@@ -27,8 +27,15 @@ final class KadSimulation {
 
     private func latency() -> Duration { .milliseconds(Int.random(in: 5...50, using: &rng)) }
 
+    /// Keeps `events` sorted by (time, seq), latest first, so the next one is `popLast`.
     private func after(_ delay: Duration, _ action: @escaping () -> Void) {
-        events.append((now + delay, seq, action))
+        let at = now + delay
+        var low = 0, high = events.count
+        while low < high {
+            let mid = (low + high) / 2
+            if (events[mid].at, events[mid].seq) > (at, seq) { low = mid + 1 } else { high = mid }
+        }
+        events.insert((at, seq, action), at: low)
         seq += 1
     }
 
@@ -74,10 +81,8 @@ final class KadSimulation {
     func run(until limit: Duration = .seconds(120)) {
         let end = now + limit
         flush()
-        while true {
-            let nextEvent = events.min { ($0.at, $0.seq) < ($1.at, $1.seq) }
-            guard let event = nextEvent, event.at <= end else { break }
-            events.removeAll { $0.seq == event.seq }
+        while let event = events.last, event.at <= end {
+            events.removeLast()
             now = max(now, event.at)
             event.action()
             flush()
