@@ -1,37 +1,17 @@
 import Network
 
 /// Meets the peers of every joined room through the DHT, as go-libp2p's routing discovery does: each room is
-/// provided under `KadKey.rendezvous(room)` (the multihash of `CIDv1(raw, sha2-256(room))`) and re-provided
-/// before the record could expire; its providers are looked up now and then and dialed.
-///
-///     every `tick`:  rooms no longer joined are forgotten
-///                    a room never provided (or provided `reprovideInterval` ago) → provide
-///                    no lookup running, and the last one `lonelyLookupInterval` ago (nobody in the room)
-///                    or `lookupInterval` ago (someone is) → find providers; each one found is dialed
-///     a bootstrap lookup finished → the same at once (`kick`), lonely rooms looked up again
-///
-/// A provide that reached nobody (empty routing table) is retried at the next tick.
+/// provided under `KadKey.rendezvous(room)` (the multihash of `CIDv1(raw, sha2-256(room))`), re-provided before
+/// the record could expire, and its providers are looked up now and then and dialed. `RendezvousSchedule`
+/// decides when; this class runs it every `tick`, and at once when a bootstrap lookup has filled the table.
 final class Rendezvous {
     static let tick: Duration = .seconds(5)
-    static let lonelyLookupInterval: Duration = .seconds(10)
-    static let lookupInterval: Duration = .seconds(300)
-    /// go re-advertises within 3 h; records live 48 h.
-    static let reprovideInterval: Duration = .seconds(3 * 3600)
-    /// Providers taken from one lookup (go's FindPeers limit).
-    static let providerLimit = 100
-
-    struct RoomState {
-        var provided: Instant?
-        var lastLookup: Instant?
-        var providing = false
-        var lookingUp = false
-    }
 
     let dht: DHTService
     let reactor: Reactor
     let rooms: () -> [String]
     let peerCount: (String) -> Int
-    private(set) var states: [String: RoomState] = [:]
+    private(set) var schedule = RendezvousSchedule()
     private var timer: TimerID?
 
     /// `rooms` lists the joined rooms; `peerCount` says how many peers we already share a room with.
@@ -47,14 +27,6 @@ final class Rendezvous {
         step()
     }
 
-    /// The routing table just filled: provide what failed for want of peers, look again where nobody is yet.
-    func kick() {
-        if let timer { reactor.cancel(timer) }
-        timer = nil
-        for (room, state) in states where !state.lookingUp && peerCount(room) == 0 { states[room]?.lastLookup = nil }
-        step()
-    }
-
     func stop() {
         if let timer { reactor.cancel(timer) }
         timer = nil
@@ -63,28 +35,28 @@ final class Rendezvous {
     /// `DHT: 12 peers, 1 lookup` for the status line.
     var status: String { dht.status }
 
+    /// The routing table just filled: provide what failed for want of peers, look again where nobody is yet.
+    func kick() {
+        stop()
+        schedule.tableFilled(peerCount: peerCount)
+        step()
+    }
+
     private func step() {
-        let now = reactor.now
-        let joined = rooms()
-        states = states.filter { joined.contains($0.key) }
-        for room in joined {
-            if states[room] == nil { states[room] = RoomState() }
-            // Completions may run at once (an empty table ends a lookup before it starts): set state first.
-            if let state = states[room], !state.providing, state.provided.map({ now - $0 >= Self.reprovideInterval }) ?? true {
-                states[room]?.providing = true
+        let actions = schedule.step(joined: rooms(), peerCount: peerCount, now: reactor.now)
+        // Completions may run at once (an empty table ends a lookup before it starts); the schedule already
+        // marked each action running, so they find it in place.
+        for action in actions {
+            switch action {
+            case .provide(let room):
                 dht.provide(KadKey.rendezvous(room)) { [weak self] result in
                     guard let self else { return }
-                    self.states[room]?.providing = false
-                    if result.providedTo > 0 { self.states[room]?.provided = self.reactor.now }
+                    self.schedule.provideFinished(room, reached: result.providedTo, now: self.reactor.now)
                 }
-            }
-            let interval = peerCount(room) == 0 ? Self.lonelyLookupInterval : Self.lookupInterval
-            if let state = states[room], !state.lookingUp, state.lastLookup.map({ now - $0 >= interval }) ?? true {
-                states[room]?.lookingUp = true
-                states[room]?.lastLookup = now
-                dht.findProviders(KadKey.rendezvous(room), limit: Self.providerLimit,
+            case .findProviders(let room):
+                dht.findProviders(KadKey.rendezvous(room), limit: RendezvousSchedule.providerLimit,
                                   onProvider: { [weak self] in self?.dht.connect($0) },
-                                  completion: { [weak self] _ in self?.states[room]?.lookingUp = false })
+                                  completion: { [weak self] _ in self?.schedule.lookupFinished(room) })
             }
         }
         timer = reactor.schedule(after: Self.tick) { [weak self] in self?.step() }
