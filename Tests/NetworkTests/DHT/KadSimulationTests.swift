@@ -11,7 +11,7 @@ import Testing
         let sim = KadSimulation(count: Self.count, seed: seed)
         for i in 1..<Self.count {
             sim.introduce(i, to: 0)
-            sim.nodes[i].bootstrap(now: sim.now)
+            sim.start(i) { $0.bootstrap(now: $1) }
             sim.run()
         }
         return sim
@@ -20,10 +20,10 @@ import Testing
     @Test func everyNodeFindsEveryOtherNodeOfItsRoom() {
         let sim = bootstrapped(seed: 7)
         let room = { (i: Int) in "room-\(i % Self.rooms)" }
-        for i in 0..<Self.count { sim.nodes[i].provide(KadKey.rendezvous(room(i)), now: sim.now) }
+        for i in 0..<Self.count { sim.start(i) { $0.provide(KadKey.rendezvous(room(i)), now: $1) } }
         sim.run()
         var lookups: [Int: Kademlia.QueryID] = [:]
-        for i in 0..<Self.count { lookups[i] = sim.nodes[i].findProviders(KadKey.rendezvous(room(i)), limit: 100, now: sim.now) }
+        for i in 0..<Self.count { lookups[i] = sim.start(i) { $0.findProviders(KadKey.rendezvous(room(i)), limit: 100, now: $1) } }
         sim.run()
         var hops: [Int] = []
         for i in 0..<Self.count {
@@ -45,7 +45,7 @@ import Testing
         for _ in 0..<10 {
             let asker = Int.random(in: 0..<Self.count, using: &rng)
             let target = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
-            let query = sim.nodes[asker].findNode(target, now: sim.now)
+            let query = sim.start(asker) { $0.findNode(target, now: $1) }
             sim.run()
             let result = sim.result(asker, query)
             let others = sim.ids.filter { $0 != sim.ids[asker] }
