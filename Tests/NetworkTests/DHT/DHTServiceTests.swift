@@ -137,5 +137,28 @@ extension HostTests {
             #expect(!dht.node.table.contains(ghost))
             #expect(dht.status == "DHT: 0 peers, 0 lookups")
         }
+    
+        /// Answers every kad request with the same bytes.
+        final class ScriptedServer: StreamHandler {
+            let reply: [UInt8]
+            init(reply: [UInt8]) { self.reply = reply }
+            func stream(_ stream: HostStream, received bytes: [UInt8]) { stream.write(reply) }
+        }
+
+        @Test(arguments: [("garbage", [0x02, 0x0f, 0x0f]), ("oversized", [0xff, 0xff, 0xff, 0x7f])] as [(String, [UInt8])])
+        func aBadReplyFailsTheRequestAndDropsThePeer(name: String, reply: [UInt8]) throws {
+            let h = HostHarness(), services = Services()
+            defer { h.shutdown(); withExtendedLifetime(services) {} }
+            let a = try h.makeHost(), liar = try h.makeHost()
+            liar.host.setStreamHandler(KadMessage.protocolID) { _ in ScriptedServer(reply: reply) }
+            let dht = services.make(a, .client)
+            dht.node.addPeer(liar.peerID, addrs: [liar.address.removingPeerID()], now: dht.now)
+            var result: Kademlia.QueryResult?
+            dht.findNode([7]) { result = $0 }
+            try h.run("lookup over (\(name))") { result != nil }
+            #expect(result?.closest.isEmpty == true)
+            #expect(!dht.node.table.contains(liar.peerID))
+            #expect(a.isConnected(to: liar), "a bad reply costs the stream, not the connection")
+        }
     }
 }
