@@ -17,7 +17,7 @@ sections (default: all, in this order):
   perf       /perf/1.0.0 throughput between two hosts on one reactor (loopback TCP)
   pubsub     signed 200-byte messages one GossipSub engine receives, verifies, validates and forwards
   store      SQLite history: commit p50/p99, batched inserts, page before at depth 0/10^4/10^6, start-up
-  dht        Kademlia provider lookups on 100 (and 300) simulated DHT servers: hops, virtual latency, CPU
+  dht        Kademlia provider lookups on 100, 300 and 1000 simulated DHT servers: hops, virtual latency, CPU
 options:
   --quick      short runs (a smoke test: 0.2 s per rate, 64 MiB, 2,000 round trips)
   --seconds S  time per crypto/handshake rate (default 1.5); pubsub sends 30,000 × S messages per row
@@ -94,7 +94,7 @@ for name in options.sections {
     case "store":
         section("(g) SQLite store (chat.sqlite)") { try StoreBench.run(messages: options.storeMessages, quick: options.quick) }
     case "dht":
-        section("(h) Kademlia provider lookups, simulated network") { try DHTBench.run(sizes: options.quick ? [100] : [100, 300]) }
+        section("(h) Kademlia provider lookups, simulated network") { try DHTBench.run(sizes: options.quick ? [100] : [100, 300, 1000]) }
     default:
         break
     }
