@@ -113,7 +113,8 @@ struct P2PChat: ParsableCommand {
         let dht = DHTService(host: host, node: Kademlia(localPeer: host.peerID, mode: dhtServer ? .server : DHTService.defaultMode(listenAddresses: host.listenAddresses)))
         let rendezvous = Rendezvous(dht: dht, reactor: reactor, rooms: { rooms.rooms }, peerCount: { pubsub.engine.peers(subscribedTo: $0).count })
         try session.start(connectingTo: connectAddresses)
-        DHTBootstrap.start(dht, addresses: DHTBootstrap.addresses(flags: bootstrapAddresses, log: Logger(label: "p2p-chat.dht")), resolve: nil, log: Logger(label: "p2p-chat.dht"))
+        let dhtLog = Logger(label: "p2p-chat.dht")   // resolve: the /dnsaddr/ TXT resolver, once Network/Discovery has it
+        DHTBootstrap.start(dht, addresses: DHTBootstrap.addresses(flags: bootstrapAddresses, log: dhtLog), resolve: nil, log: dhtLog)
         rendezvous.start()
         try withExtendedLifetime((dht, rendezvous)) { try reactor.run() }
     }

@@ -65,4 +65,15 @@ struct DHTInteropTests {
             #expect(identify.strings("protocols").contains("/ipfs/kad/1.0.0") == isServer, "\(identify)")
         }
     }
+
+    @Test("two p2p-chat nodes whose only common peer is a py KadDHT server meet in their room and chat")
+    func meetThroughPyBootstrap() throws {
+        let py = try pyServer("dht-meet")
+        let room = "dht-interop-meet"
+        let a = try ChatNode(name: "p2p-chat-a", extraArguments: ["--room", room, "--bootstrap", py.loopbackAddr])
+        let b = try ChatNode(name: "p2p-chat-b", extraArguments: ["--room", room, "--bootstrap", py.loopbackAddr])
+        try waitUntilInRoomTogether(a, b, room, timeout: 60)
+        try b.send("met through py's DHT")
+        try a.waitForMessage(content: "met through py's DHT", from: b.peer)
+    }
 }
