@@ -7,13 +7,11 @@ public enum KadError: Error, Equatable, Sendable {
     /// A length-prefixed frame longer than `KadMessage.maxSize`.
     case messageTooLarge(length: UInt64, limit: Int)
     /// A frame whose length prefix is not a valid uvarint.
-    case badLength
+    case badLength(Varint.DecodeError)
     /// A key longer than `KadMessage.maxKeySize`.
     case keyTooLarge(Int)
     /// A PUT_VALUE record whose value is over `RecordStore.maxValueSize`, or whose key differs from the message key.
     case badRecord(String)
-    /// A request type we do not serve (e.g. a response type sent as a request).
-    case unsupportedRequest(KadMessage.MessageType)
     /// The peer sent more ADD_PROVIDERs than `ProviderStore.addRate` allows.
     case rateLimited(PeerID)
 }

@@ -3,7 +3,7 @@ final class KadRequestStream: StreamHandler {
     unowned let service: DHTService
     let id: Kademlia.RequestID?
     let request: KadMessage
-    var decoder = LengthPrefixedDecoder(maxFrameLength: KadMessage.maxSize)
+    var reader = KadFrameReader()
     var done = false
 
     init(service: DHTService, id: Kademlia.RequestID?, request: KadMessage) {
@@ -19,10 +19,9 @@ final class KadRequestStream: StreamHandler {
 
     func stream(_ stream: HostStream, received bytes: [UInt8]) {
         guard let id, !done else { return }
-        decoder.feed(bytes)
+        reader.feed(bytes)
         do {
-            guard let frame = try decoder.next() else { return }
-            let reply = try KadMessage(decoding: frame)
+            guard let reply = try reader.next() else { return }
             done = true
             stream.closeWrite()
             service.responded(id, reply)
@@ -47,15 +46,14 @@ final class KadRequestStream: StreamHandler {
 /// Bad input (oversized or garbage frame, refused request) resets the stream.
 final class KadServerStream: StreamHandler {
     unowned let service: DHTService
-    var decoder = LengthPrefixedDecoder(maxFrameLength: KadMessage.maxSize)
+    var reader = KadFrameReader()
 
     init(service: DHTService) { self.service = service }
 
     func stream(_ stream: HostStream, received bytes: [UInt8]) {
-        decoder.feed(bytes)
+        reader.feed(bytes)
         do {
-            while let frame = try decoder.next() {
-                let request = try KadMessage(decoding: frame)
+            while let request = try reader.next() {
                 if let reply = try service.answer(request, from: stream.peer) { stream.write(reply.framed()) }
             }
         } catch {

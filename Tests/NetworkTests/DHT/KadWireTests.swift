@@ -68,14 +68,28 @@ import Testing
         let messages = [KadMessage(type: .findNode, key: alice.bytes),
                         KadMessage(type: .getProviders, key: KadKey.rendezvous("x"), closerPeers: [KadFixture.kadPeer(bob)])]
         let stream = messages.flatMap { $0.framed() }
-        for chunk in [1, 2, 3, 7, stream.count] {
-            var decoder = LengthPrefixedDecoder(maxFrameLength: KadMessage.maxSize)
+        for chunk in 1...stream.count {
+            var reader = KadFrameReader()
             var got: [KadMessage] = []
             for start in stride(from: 0, to: stream.count, by: chunk) {
-                decoder.feed(stream[start..<min(start + chunk, stream.count)])
-                while let frame = try decoder.next() { got.append(try KadMessage(decoding: frame)) }
+                reader.feed(Array(stream[start..<min(start + chunk, stream.count)]))
+                while let message = try reader.next() { got.append(message) }
             }
             #expect(got == messages, "chunk \(chunk)")
         }
+    }
+
+    @Test func oversizedAndBadFramesGiveTypedErrors() {
+        var reader = KadFrameReader()
+        var big: [UInt8] = []
+        Varint.encode(UInt64(KadMessage.maxSize + 1), into: &big)
+        reader.feed(big)
+        #expect(throws: KadError.messageTooLarge(length: UInt64(KadMessage.maxSize + 1), limit: KadMessage.maxSize)) { try reader.next() }
+        var bad = KadFrameReader()
+        bad.feed(Array(repeating: 0xff, count: 10))
+        #expect(throws: KadError.self) { try bad.next() }
+        var garbage = KadFrameReader()
+        garbage.feed([0x02, 0x08, 0x07])
+        #expect(throws: KadError.unknownMessageType(7)) { try garbage.next() }
     }
 }
