@@ -115,7 +115,10 @@ public final class DHTService {
     private func handle(_ event: HostEvent) {
         switch event {
         case .identified(let peer, let info):
-            guard info.protocols.contains(KadMessage.protocolID) else { return }
+            guard info.protocols.contains(KadMessage.protocolID) else {
+                if bootstrapPeers.remove(peer) != nil { host.log.warning("bootstrap peer \(peer) does not serve the DHT") }
+                return
+            }
             node.addPeer(peer, addrs: info.listenAddrs.filter { $0.tcpEndpoint != nil }, now: now)
             if bootstrapPeers.remove(peer) != nil {
                 completions[node.bootstrap(now: now)] = { [weak self] _ in self?.onBootstrapped?() }
