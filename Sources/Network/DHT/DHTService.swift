@@ -40,17 +40,18 @@ public final class DHTService {
     /// The reactor's time for this tick.
     public var now: Instant { host.reactor.now }
 
+    static func isLoopback(_ address: Multiaddr) -> Bool {
+        switch address.tcpEndpoint?.host {
+        case .ip4(let a)?: return a[0] == 127
+        case .ip6(let a)?: return a == [UInt8](repeating: 0, count: 15) + [1]
+        default: return false
+        }
+    }
+
     /// A node counts as reachable (and so serves the DHT by default) when it listens on an address other peers
     /// can dial: any non-loopback address, private LAN addresses included. Loopback-only nodes are clients.
     public static func defaultMode(listenAddresses: [Multiaddr]) -> Kademlia.Mode {
-        let reachable = listenAddresses.contains { address in
-            switch address.tcpEndpoint?.host {
-            case .ip4(let a)?: return a[0] != 127
-            case .ip6(let a)?: return a != [UInt8](repeating: 0, count: 15) + [1]
-            default: return false
-            }
-        }
-        return reachable ? .server : .client
+        listenAddresses.contains { $0.tcpEndpoint != nil && !isLoopback($0) } ? .server : .client
     }
 
     // MARK: Application calls
@@ -71,7 +72,9 @@ public final class DHTService {
     public func connect(_ peer: KadPeer) {
         guard peer.id != host.peerID, !host.isConnected(peer.id) else { return }
         if let dial = dialing[peer.id], now - dial.started < Self.staleDial { return }
-        let addrs = peer.addrs.filter { $0.tcpEndpoint != nil }.map { $0.removingPeerID() }
+        // Loopback last: a remote peer lists 127.0.0.1 too, and there it would reach some local process instead.
+        let tcp = peer.addrs.filter { $0.tcpEndpoint != nil }.map { $0.removingPeerID() }
+        let addrs = tcp.filter { !Self.isLoopback($0) } + tcp.filter(Self.isLoopback)
         guard !addrs.isEmpty else { dialFailedAll(peer.id); return }
         dialing[peer.id] = (Array(addrs.dropFirst()), now)
         host.dial(addrs[0].withPeerID(peer.id))

@@ -162,3 +162,16 @@ extension HostTests {
         }
     }
 }
+
+@Suite struct DHTModeTests {
+    @Test(arguments: [
+        (["/ip4/127.0.0.1/tcp/4001"], Kademlia.Mode.client),
+        (["/ip6/::1/tcp/4001"], .client),
+        ([String](), .client),
+        (["/ip4/127.0.0.1/tcp/4001", "/ip4/192.168.1.7/tcp/4001"], .server),
+        (["/ip4/203.0.113.9/tcp/4001"], .server),
+    ] as [([String], Kademlia.Mode)])
+    func serverWhenListeningBeyondLoopback(addresses: [String], mode: Kademlia.Mode) throws {
+        #expect(DHTService.defaultMode(listenAddresses: try addresses.map(Multiaddr.init)) == mode)
+    }
+}
