@@ -42,6 +42,7 @@ extension Kademlia {
         }
         if let refresh = nextRefresh, refresh <= now {
             nextRefresh = now + Self.refreshInterval
+            providers.expire(now: now)
             if table.count > 0 {
                 findNode(localPeer.bytes, now: now)
                 findNode((0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }, now: now)

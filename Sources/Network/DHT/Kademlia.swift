@@ -46,7 +46,7 @@ public final class Kademlia {
         public var firstProviderHop: Int
     }
 
-    /// How often the table is refreshed (a self lookup plus one random key).
+    /// How often the table is refreshed (a self lookup plus one random key) and expired provider records dropped.
     public static let refreshInterval: Duration = .seconds(600)
 
     public let localPeer: PeerID

@@ -173,4 +173,11 @@ import Testing
         #expect(requests.contains { $0.message.key == me.bytes })
         #expect(node.runningQueries == 2)
     }
+
+    @Test func refreshDropsExpiredProviderRecords() {
+        let node = server(peers: 1)
+        node.providers.add(key: key, peer: others[5], addrs: [KadFixture.addr(1)], now: KadFixture.t0)
+        node.handleTimeout(now: KadFixture.t0 + ProviderStore.recordTTL)   // past a refresh deadline as well
+        #expect(node.providers.keyCount == 0)
+    }
 }
