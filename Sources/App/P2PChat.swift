@@ -33,6 +33,12 @@ struct P2PChat: ParsableCommand {
     @Option(name: .customLong("connect"), help: "Multiaddr of a peer to dial at start, ending in /p2p/<id>; repeatable.")
     var connect: [String] = []
 
+    @Option(name: .customLong("bootstrap"), help: "DHT bootstrap peer, ending in /p2p/<id>; repeatable (default: the public Ed25519 libp2p peer).")
+    var bootstrap: [String] = []
+
+    @Flag(name: .customLong("dht-server"), help: "Serve the DHT (default: only when listening on a non-loopback address).")
+    var dhtServer = false
+
     @Flag(name: .customLong("headless"), help: "Read commands on stdin and print JSON events (also chosen without a terminal).")
     var headless = false
 
@@ -47,8 +53,9 @@ struct P2PChat: ParsableCommand {
 
     var listenAddresses: [Multiaddr] = []
     var connectAddresses: [Multiaddr] = []
+    var bootstrapAddresses: [Multiaddr] = []
 
-    enum CodingKeys: String, CodingKey { case room, nick, dataDir, listen, connect, headless, enablePerf, noMDNS, logLevel }
+    enum CodingKeys: String, CodingKey { case room, nick, dataDir, listen, connect, bootstrap, dhtServer, headless, enablePerf, noMDNS, logLevel }
 
     mutating func validate() throws {
         func parse(_ text: String, _ flag: String) throws -> Multiaddr {
@@ -59,6 +66,7 @@ struct P2PChat: ParsableCommand {
             do { _ = try TCPTransport.listenAddress(address) } catch { throw ValidationError("--listen \(address): \(error)") }
         }
         connectAddresses = try connect.map { try parse($0, "connect") }
+        bootstrapAddresses = try bootstrap.map { try parse($0, "bootstrap") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel): unknown level") }
         let startRoom = room ?? ProcessInfo.processInfo.environment["CHAT_TOPIC"].flatMap { $0.isEmpty ? nil : $0 }
         if let startRoom, !ChatRooms.isValidRoom(startRoom) { throw ValidationError("--room \(startRoom): not a usable room name") }
@@ -105,10 +113,16 @@ struct P2PChat: ParsableCommand {
         let rooms = ChatRooms(pubsub: pubsub, me: host.peerID, nick: nick ?? savedNick,
                               room: startRoom ?? ChatRooms.defaultRoom)
         let session = HeadlessSession(host: host, reactor: reactor, rooms: rooms, history: history, output: output)
+        let dht = DHTService(host: host, node: Kademlia(localPeer: host.peerID, mode: dhtServer ? .server : DHTService.defaultMode(listenAddresses: host.listenAddresses)))
+        let rendezvous = Rendezvous(dht: dht, reactor: reactor, rooms: { rooms.rooms }, peerCount: { pubsub.engine.peers(subscribedTo: $0).count })
         try session.start(connectingTo: connectAddresses)
         let mdns = noMDNS ? nil : MDNSDiscovery.start(host: host, reactor: reactor)
         defer { mdns?.close() }
-        try reactor.run()
+        let dhtLog = Logger(label: "p2p-chat.dht")
+        DHTBootstrap.start(dht, addresses: DHTBootstrap.addresses(flags: bootstrapAddresses, log: dhtLog),
+                           resolve: DHTBootstrap.dnsaddrResolver(reactor: reactor), log: dhtLog)
+        rendezvous.start()
+        try withExtendedLifetime((dht, rendezvous)) { try reactor.run() }
     }
 
     /// 75 (EX_TEMPFAIL) while another p2p-chat holds the directory; 74 (EX_IOERR) for a store that cannot
