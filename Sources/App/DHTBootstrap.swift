@@ -62,6 +62,7 @@ enum DHTBootstrap {
                 continue
             }
             let peer = address.peerID
+            log.info("bootstrap \(address): resolving its TXT records")
             resolve(address) { resolved in
                 dht.bootstrap(resolved.filter { peer == nil || $0.peerID == peer })
             }

@@ -20,7 +20,7 @@ struct DHTRendezvousTests {
         #expect(message.string("username") == "alice" && message.string("room") == room, "\(message)")
     }
 
-    @Test("without --bootstrap: RSA public peers and /dnsaddr (no resolver yet) are skipped with a log line, quietly")
+    @Test("without --bootstrap: RSA public peers are skipped with a log line, va1's /dnsaddr is resolved, all quietly")
     func defaultBootstrapIsQuiet() throws {
         let node = try ChatNode(name: "p2p-chat-alone", extraArguments: ["--room", "dht-alone"])
         #expect(try node.rooms().current == "dht-alone")
