@@ -26,7 +26,7 @@ let package = Package(
                 dependencies: ["CSodium",
                                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                                .product(name: "Logging", package: "swift-log")],
-                exclude: ["Core/keys.proto", "Security/Noise/noise.proto", "Identify/identify.proto", "PubSub/rpc.proto"],
+                exclude: ["Core/keys.proto", "Security/Noise/noise.proto", "Identify/identify.proto", "PubSub/rpc.proto", "DHT/dht.proto"],
                 swiftSettings: v5),
         .target(name: "Persistence", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
         .target(name: "TUI", dependencies: ["CNcurses"], swiftSettings: v5),

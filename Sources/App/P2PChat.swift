@@ -34,6 +34,12 @@ struct P2PChat: ParsableCommand {
     @Option(name: .customLong("connect"), help: "Multiaddr of a peer to dial at start, ending in /p2p/<id>; repeatable.")
     var connect: [String] = []
 
+    @Option(name: .customLong("bootstrap"), help: "DHT bootstrap peer, ending in /p2p/<id>; repeatable (default: the public Ed25519 libp2p peer).")
+    var bootstrap: [String] = []
+
+    @Flag(name: .customLong("dht-server"), help: "Serve the DHT (default: only when listening on a non-loopback address).")
+    var dhtServer = false
+
     @Flag(name: .customLong("headless"), help: "Read commands on stdin and print JSON events (also chosen without a terminal).")
     var headless = false
 
@@ -46,13 +52,19 @@ struct P2PChat: ParsableCommand {
     @Flag(name: .customLong("enable-perf"), help: "Serve the /perf/1.0.0 throughput protocol to peers.")
     var enablePerf = false
 
+    @Flag(name: .customLong("no-mdns"), help: "Do not discover peers on the local network by mDNS.")
+    var noMDNS = false
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
     var listenAddresses: [Multiaddr] = []
     var connectAddresses: [Multiaddr] = []
+    var bootstrapAddresses: [Multiaddr] = []
 
-    enum CodingKeys: String, CodingKey { case room, nick, dataDir, listen, connect, headless, theme, color, enablePerf, logLevel }
+    enum CodingKeys: String, CodingKey {
+        case room, nick, dataDir, listen, connect, bootstrap, dhtServer, headless, theme, color, enablePerf, noMDNS, logLevel
+    }
 
     mutating func validate() throws {
         func parse(_ text: String, _ flag: String) throws -> Multiaddr {
@@ -63,6 +75,7 @@ struct P2PChat: ParsableCommand {
             do { _ = try TCPTransport.listenAddress(address) } catch { throw ValidationError("--listen \(address): \(error)") }
         }
         connectAddresses = try connect.map { try parse($0, "connect") }
+        bootstrapAddresses = try bootstrap.map { try parse($0, "bootstrap") }
         guard ColorOption(rawValue: color) != nil else { throw ValidationError("--color \(color): use auto, always or never") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel): unknown level") }
         let startRoom = room ?? ProcessInfo.processInfo.environment["CHAT_TOPIC"].flatMap { $0.isEmpty ? nil : $0 }
@@ -107,23 +120,36 @@ struct P2PChat: ParsableCommand {
         let savedNick = history.savedNick.flatMap { ChatRooms.isValidNick($0) ? $0 : nil }
         let rooms = ChatRooms(pubsub: pubsub, me: host.peerID, nick: nick ?? savedNick,
                               room: startRoom ?? ChatRooms.defaultRoom)
+        // One front end: the full screen on a terminal, else JSON lines.
+        let frontend: AnyObject
+        let startSession: () throws -> Void
         if let terminal {
             let options = TUISession.Options(theme: theme, color: ColorOption(rawValue: color) ?? .auto,
                                              userThemes: ScreenChoice.userThemeDirectory)
             let session = TUISession(host: host, reactor: reactor, rooms: rooms, history: history,
                                      terminal: terminal, options: options)
-            do {
-                try session.start(connectingTo: connectAddresses)
-                try reactor.run()
-            } catch {
-                terminal.close()   // so the error is printed on the normal screen
-                throw error
-            }
-            return
+            frontend = session
+            startSession = { try session.start(connectingTo: connectAddresses) }
+        } else {
+            let session = HeadlessSession(host: host, reactor: reactor, rooms: rooms, history: history, output: StandardOutput())
+            frontend = session
+            startSession = { try session.start(connectingTo: connectAddresses) }
         }
-        let session = HeadlessSession(host: host, reactor: reactor, rooms: rooms, history: history, output: StandardOutput())
-        try session.start(connectingTo: connectAddresses)
-        try reactor.run()
+        let dht = DHTService(host: host, node: Kademlia(localPeer: host.peerID, mode: dhtServer ? .server : DHTService.defaultMode(listenAddresses: host.listenAddresses)))
+        let rendezvous = Rendezvous(dht: dht, reactor: reactor, rooms: { rooms.rooms }, peerCount: { pubsub.engine.peers(subscribedTo: $0).count })
+        do {
+            try startSession()
+            let mdns = noMDNS ? nil : MDNSDiscovery.start(host: host, reactor: reactor)
+            defer { mdns?.close() }
+            let dhtLog = Logger(label: "p2p-chat.dht")
+            DHTBootstrap.start(dht, addresses: DHTBootstrap.addresses(flags: bootstrapAddresses, log: dhtLog),
+                               resolve: DHTBootstrap.dnsaddrResolver(reactor: reactor), log: dhtLog)
+            rendezvous.start()
+            try withExtendedLifetime((dht, rendezvous, frontend)) { try reactor.run() }
+        } catch {
+            terminal?.close()   // so the error is printed on the normal screen
+            throw error
+        }
     }
 
     /// 75 (EX_TEMPFAIL) while another p2p-chat holds the directory; 74 (EX_IOERR) for a store that cannot

@@ -16,7 +16,7 @@ struct TerminalTests {
              width: Int = 100, height: Int = 30) throws {
             self.dataDir = try dataDir ?? InteropEnvironment.temporaryDirectory("screen")
             var command = [try InteropEnvironment.requireBinary(), "--listen", "/ip4/127.0.0.1/tcp/0",
-                           "--data-dir", self.dataDir.path, "--room", room, "--nick", nick]
+                           "--data-dir", self.dataDir.path, "--room", room, "--nick", nick, "--no-mdns"]
             for addr in connect { command += ["--connect", addr] }
             terminal = try TmuxTerminal(command, width: width, height: height, environment: [
                 "XDG_DATA_HOME": self.dataDir.appendingPathComponent("xdg").path,
@@ -156,7 +156,7 @@ struct TerminalTests {
         let dir = try InteropEnvironment.temporaryDirectory("notty")
         defer { try? FileManager.default.removeItem(at: dir) }
         let process = try LineProcess(try InteropEnvironment.requireBinary(),
-                                      ["--listen", "/ip4/127.0.0.1/tcp/0", "--data-dir", dir.path], name: "p2p-chat",
+                                      ["--listen", "/ip4/127.0.0.1/tcp/0", "--data-dir", dir.path, "--no-mdns"], name: "p2p-chat",
                                       environment: ChatNode.childEnvironment(dir))
         try process.waitFor(event: "ready")
         process.closeStdin()

@@ -17,6 +17,7 @@ sections (default: all, in this order):
   perf       /perf/1.0.0 throughput between two hosts on one reactor (loopback TCP)
   pubsub     signed 200-byte messages one GossipSub engine receives, verifies, validates and forwards
   store      SQLite history: commit p50/p99, batched inserts, page before at depth 0/10^4/10^6, start-up
+  dht        Kademlia provider lookups on 100, 300 and 1000 simulated DHT servers: hops, virtual latency, CPU
 options:
   --quick      short runs (a smoke test: 0.2 s per rate, 64 MiB, 2,000 round trips)
   --seconds S  time per crypto/handshake rate (default 1.5); pubsub sends 30,000 × S messages per row
@@ -56,7 +57,7 @@ func parseOptions(_ args: [String]) -> Options? {
     return options
 }
 
-let allSections = ["crypto", "handshake", "yamux", "rtt", "perf", "pubsub", "store"]
+let allSections = ["crypto", "handshake", "yamux", "rtt", "perf", "pubsub", "store", "dht"]
 
 guard let options = parseOptions(Array(CommandLine.arguments.dropFirst())) else {
     fputs(usage + "\n", stderr)
@@ -92,6 +93,8 @@ for name in options.sections {
         section("(f) pubsub: receive, verify, dedup, validate, forward") { try PubSubBench.run(seconds: options.seconds) }
     case "store":
         section("(g) SQLite store (chat.sqlite)") { try StoreBench.run(messages: options.storeMessages, quick: options.quick) }
+    case "dht":
+        section("(h) Kademlia provider lookups, simulated network") { try DHTBench.run(sizes: options.quick ? [100] : [100, 300, 1000]) }
     default:
         break
     }

@@ -45,11 +45,25 @@ stdin: one command per line (a leading "/" is accepted, so are JSON objects
                                         an ID, first waits until that message has been written to the peer
   heartbeat [n]                       → {"event":"heartbeat","count":<total>} after n more GossipSub heartbeats
                                         (1 s each): lets time pass without sleeping
+  With --dht server|client, a py-libp2p KadDHT on /ipfs/kad/1.0.0 (random walk off, no per-subnet cap) and:
+  dht-add-peer <peer>                 → {"event":"dht-peer-added","peer":…,"added":bool} (seeds py's table)
+  dht-provide <room>                  → provides the room key 0x1220||sha256(room) (hex multihash);
+                                        {"event":"dht-provided","room":…,"key":<hex>,"ok":bool}
+  dht-providers <room> [<peer> [timeout]] → {"event":"dht-providers","room":…,"providers":[{"peer","addrs"}]};
+                                        with a peer, asks again (every 0.2 s) until that peer is among them.
+                                        (py answers from its local records when it has any.)
+  dht-table [<peer> [timeout]]        → {"event":"dht-table","peers":[…]} (py's routing table); with a peer,
+                                        first waits until it is in the table
+  dht-find-node <peer> <hexkey> [min [timeout]] → one FIND_NODE sent to <peer> (again every 0.2 s until it
+                                        returns ≥ min peers); {"event":"dht-find-node","peers":[…as received],
+                                        "py_order":[the same sorted by py's XOR distance],"table":[…]}
   quit                                → exits 0 (so does EOF on stdin)
 Served protocols: py's defaults (/ipfs/id/1.0.0, /ipfs/id/push/1.0.0, /ipfs/ping/1.0.0), the test echo
 protocol /p2p-chat-test/echo/1.0.0 (reports {"event":"echo-served","peer":…,"bytes":n,"sha256":…}) and,
 unless --no-perf, py-libp2p's own PerfService on /perf/1.0.0, and, unless --no-pubsub, GossipSub
 (/meshsub/1.1.0, /meshsub/1.0.0; D=6, D_lo=4, D_hi=12, heartbeat 1 s, adaptive gossip off, spam limit raised).
+With --mdns, py-libp2p's own mDNS discovery runs (new_host(enable_mDNS=True)) and every peer it discovers is
+reported as {"event":"mdns-discovered","peer":…,"addrs":[…]} (py does not dial it; send "dial" for that).
 Logs go to stderr only.
 """
 
@@ -188,8 +202,9 @@ class Notifee:
 
 
 class Peer:
-    def __init__(self, host, timeout: float, pubsub=None) -> None:
+    def __init__(self, host, timeout: float, pubsub=None, dht=None) -> None:
         self.host = host
+        self.dht = dht                # libp2p KadDHT, or None
         self.timeout = timeout
         self.pubsub = pubsub          # libp2p Pubsub with a GossipSub router, or None
         self.subscriptions = {}       # topic -> (subscription, cancel scope of its reader)
@@ -548,6 +563,68 @@ class Peer:
                 await self.heartbeat_event.wait()
         emit({"event": "heartbeat", "count": self.heartbeats})
 
+    # ---- Kademlia DHT ---------------------------------------------------------------------
+    def _require_dht(self):
+        if self.dht is None:
+            raise RuntimeError("started without --dht")
+        return self.dht
+
+    @staticmethod
+    def _room_key(room: str) -> str:
+        return (b"\x12\x20" + hashlib.sha256(room.encode()).digest()).hex()
+
+    async def _poll(self, timeout: str | None, done) -> None:
+        """Runs `done()` (async, returns bool) until true; a test-harness wait for state py has no event for."""
+        with trio.fail_after(float(timeout or self.timeout)):
+            while not await done():
+                await trio.sleep(0.2)
+
+    async def cmd_dht_add_peer(self, peer: str) -> None:
+        added = await self._require_dht().add_peer(ID.from_base58(peer))
+        emit({"event": "dht-peer-added", "peer": peer, "added": bool(added)})
+
+    async def cmd_dht_provide(self, room: str) -> None:
+        key = self._room_key(room)
+        ok = await self._require_dht().provide(key)
+        emit({"event": "dht-provided", "room": room, "key": key, "ok": bool(ok)})
+
+    async def cmd_dht_providers(self, room: str, peer: str | None = None, timeout: str | None = None) -> None:
+        dht = self._require_dht()
+        found = []
+
+        async def check() -> bool:
+            found[:] = await dht.find_providers(self._room_key(room), 100)
+            return peer is None or any(str(info.peer_id) == peer for info in found)
+
+        await self._poll(timeout, check)
+        emit({"event": "dht-providers", "room": room,
+              "providers": [{"peer": str(i.peer_id), "addrs": [str(a) for a in i.addrs]} for i in found]})
+
+    def _table(self) -> list[str]:
+        return sorted(str(p) for p in self._require_dht().routing_table.get_peer_ids())
+
+    async def cmd_dht_table(self, peer: str | None = None, timeout: str | None = None) -> None:
+        async def check() -> bool:
+            return peer is None or peer in self._table()
+
+        await self._poll(timeout, check)
+        emit({"event": "dht-table", "peers": self._table()})
+
+    async def cmd_dht_find_node(self, peer: str, hexkey: str, minimum: str = "0", timeout: str | None = None) -> None:
+        from libp2p.kad_dht.utils import sort_peer_ids_by_distance
+
+        dht = self._require_dht()
+        key = bytes.fromhex(hexkey)
+        got = []
+
+        async def check() -> bool:
+            got[:] = await dht.peer_routing._query_peer_for_closest(ID.from_base58(peer), key)
+            return len(got) >= int(minimum)
+
+        await self._poll(timeout, check)
+        emit({"event": "dht-find-node", "peer": peer, "peers": [str(p) for p in got],
+              "py_order": [str(p) for p in sort_peer_ids_by_distance(key, list(got))], "table": self._table()})
+
     # ---- dispatch -----------------------------------------------------------------------
     async def run_command(self, name: str, args: list[str], quit_scope: trio.CancelScope) -> None:
         handlers = {
@@ -558,6 +635,9 @@ class Peer:
             "publish-corrupt": self.cmd_publish_corrupt, "publish-direct": self.cmd_publish_direct,
             "mesh": self.cmd_mesh,
             "topic-peers": self.cmd_topic_peers, "sent": self.cmd_sent, "heartbeat": self.cmd_heartbeat,
+            "dht-add-peer": self.cmd_dht_add_peer, "dht-provide": self.cmd_dht_provide,
+            "dht-providers": self.cmd_dht_providers, "dht-table": self.cmd_dht_table,
+            "dht-find-node": self.cmd_dht_find_node,
         }
         if name == "quit":
             quit_scope.cancel()
@@ -617,7 +697,12 @@ async def read_stdin_lines():
 async def main(opts: argparse.Namespace) -> None:
     seed = hashlib.sha256(opts.seed.encode()).digest() if opts.seed else secrets.token_bytes(32)
     key_pair = create_new_key_pair(seed)
-    host = new_host(key_pair=key_pair)
+    host = new_host(key_pair=key_pair, enable_mDNS=opts.mdns)
+    if opts.mdns:
+        from libp2p.discovery.events.peerDiscovery import peerDiscovery
+
+        peerDiscovery.register_peer_discovered_handler(lambda info: emit({
+            "event": "mdns-discovered", "peer": str(info.peer_id), "addrs": [str(a) for a in info.addrs]}))
     listen = multiaddr.Multiaddr(opts.listen or f"/ip4/127.0.0.1/tcp/{opts.port}")
     gossipsub = pubsub = None
     if not opts.no_pubsub:
@@ -625,7 +710,13 @@ async def main(opts: argparse.Namespace) -> None:
                               heartbeat_interval=1, adaptive_gossip_enabled=False,
                               max_messages_per_topic_per_second=SPAM_LIMIT_PER_SECOND)
         pubsub = Pubsub(host, gossipsub)
-    peer = Peer(host, opts.timeout, pubsub)
+    dht = None
+    if opts.dht:
+        from libp2p.kad_dht.kad_dht import DHTMode, KadDHT
+
+        mode = DHTMode.SERVER if opts.dht == "server" else DHTMode.CLIENT
+        dht = KadDHT(host, mode, enable_random_walk=False, max_peers_per_subnet=1000)
+    peer = Peer(host, opts.timeout, pubsub, dht)
     host.set_stream_handler(ECHO_ID, peer.handle_echo)
     host.get_network().register_notifee(Notifee())
     async with host.run(listen_addrs=[listen]):
@@ -642,6 +733,10 @@ async def main(opts: argparse.Namespace) -> None:
                 await services.enter_async_context(background_trio_service(pubsub))
                 await services.enter_async_context(background_trio_service(gossipsub))
                 await pubsub.wait_until_ready()
+            if dht is not None:
+                from libp2p.tools.anyio_service import background_trio_service
+
+                await services.enter_async_context(background_trio_service(dht))
             await serve(peer, host, get_agent_version())
         emit({"event": "bye"})
 
@@ -677,6 +772,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="per-command timeout in seconds")
     p.add_argument("--no-perf", action="store_true", help="do not serve /perf/1.0.0")
     p.add_argument("--no-pubsub", action="store_true", help="do not run GossipSub")
+    p.add_argument("--mdns", action="store_true", help="run py-libp2p's mDNS discovery (enable_mDNS=True)")
+    p.add_argument("--dht", choices=["server", "client"], help="run a py-libp2p KadDHT in this mode")
     p.add_argument("--log-level", default=os.environ.get("PY_PEER_LOG", "WARNING"))
     return p.parse_args(argv)
 

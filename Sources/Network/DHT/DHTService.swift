@@ -1,0 +1,223 @@
+/// Connects a sans-IO `Kademlia` node to the host's streams:
+///
+///     identify lists /ipfs/kad/1.0.0        ──► node.addPeer (only DHT servers enter the routing table)
+///     node .request / .send                 ──► connected? open a kad stream : dial the peer's addresses in turn,
+///                                               then open it on `.connected` (every address failed: request failed)
+///     one stream per request                ──► write the request; the first reply frame goes to the node
+///     inbound kad stream (server mode only) ──► requests answered in order on the same stream
+///     node deadline                         ──► one reactor timer, re-armed after every drain
+///
+/// A client does not register the protocol, so identify does not advertise it and multistream refuses inbound
+/// kad streams.
+public final class DHTService {
+    public let node: Kademlia
+    unowned let host: Host
+    var timer: (id: TimerID, deadline: Instant)?
+    /// Requests (nil id: fire-and-forget) waiting for a connection to their peer.
+    var waiting: [PeerID: [(id: Kademlia.RequestID?, message: KadMessage)]] = [:]
+    /// Addresses still to try, per peer being dialed, and when the dial started.
+    var dialing: [PeerID: (rest: [Multiaddr], started: Instant)] = [:]
+    /// A dial we started and never heard of again (the host merged it with another dial to the peer that ended
+    /// without naming it) stops blocking new dials after this long.
+    static let staleDial: Duration = .seconds(30)
+    var streams: [Kademlia.RequestID: HostStream] = [:]
+    var providerHandlers: [Kademlia.QueryID: (KadPeer) -> Void] = [:]
+    var completions: [Kademlia.QueryID: (Kademlia.QueryResult) -> Void] = [:]
+    /// Peers given to `bootstrap`: their identify starts a self lookup.
+    var bootstrapPeers: Set<PeerID> = []
+    /// Called when a bootstrap self lookup has finished: the table is as full as it gets for now.
+    public var onBootstrapped: (() -> Void)?
+
+    public init(host: Host, node: Kademlia) {
+        self.host = host
+        self.node = node
+        if node.mode == .server {
+            host.setStreamHandler(KadMessage.protocolID) { [unowned self] _ in KadServerStream(service: self) }
+        }
+        host.addObserver { [unowned self] in self.handle($0) }
+    }
+
+    /// The reactor's time for this tick.
+    public var now: Instant { host.reactor.now }
+
+    static func isLoopback(_ address: Multiaddr) -> Bool {
+        switch address.tcpEndpoint?.host {
+        case .ip4(let a)?: return a[0] == 127
+        case .ip6(let a)?: return a == [UInt8](repeating: 0, count: 15) + [1]
+        default: return false
+        }
+    }
+
+    /// A node counts as reachable (and so serves the DHT by default) when it listens on an address other peers
+    /// can dial: any non-loopback address, private LAN addresses included. Loopback-only nodes are clients.
+    public static func defaultMode(listenAddresses: [Multiaddr]) -> Kademlia.Mode {
+        listenAddresses.contains { $0.tcpEndpoint != nil && !isLoopback($0) } ? .server : .client
+    }
+
+    // MARK: Application calls
+
+    /// Dials the bootstrap peers; each one that turns out to serve the DHT seeds the table and starts a self lookup.
+    public func bootstrap(_ addresses: [Multiaddr]) {
+        for address in addresses {
+            guard let peer = address.peerID else {
+                host.log.info("bootstrap address \(address) has no /p2p/<id>; skipped")
+                continue
+            }
+            bootstrapPeers.insert(peer)
+            connect(KadPeer(id: peer, addrs: [address.removingPeerID()]))
+        }
+    }
+
+    /// Dials a peer on its addresses, one after the other until one connects.
+    public func connect(_ peer: KadPeer) {
+        guard peer.id != host.peerID, !host.isConnected(peer.id) else { return }
+        if let dial = dialing[peer.id], now - dial.started < Self.staleDial { return }
+        // Loopback last: a remote peer lists 127.0.0.1 too, and there it would reach some local process instead.
+        let tcp = peer.addrs.filter { $0.tcpEndpoint != nil }.map { $0.removingPeerID() }
+        let addrs = tcp.filter { !Self.isLoopback($0) } + tcp.filter(Self.isLoopback)
+        guard !addrs.isEmpty else { dialFailedAll(peer.id); return }
+        dialing[peer.id] = (Array(addrs.dropFirst()), now)
+        host.dial(addrs[0].withPeerID(peer.id))
+    }
+
+    @discardableResult
+    public func findNode(_ key: [UInt8], completion: ((Kademlia.QueryResult) -> Void)? = nil) -> Kademlia.QueryID {
+        let id = node.findNode(key, now: now)
+        return register(id, completion: completion)
+    }
+
+    @discardableResult
+    public func findProviders(_ key: [UInt8], limit: Int = 100, onProvider: ((KadPeer) -> Void)? = nil,
+                              completion: ((Kademlia.QueryResult) -> Void)? = nil) -> Kademlia.QueryID {
+        let id = node.nextQueryID
+        providerHandlers[id] = onProvider
+        let started = node.findProviders(key, limit: limit, now: now)
+        return register(started, completion: completion)
+    }
+
+    @discardableResult
+    public func provide(_ key: [UInt8], completion: ((Kademlia.QueryResult) -> Void)? = nil) -> Kademlia.QueryID {
+        node.localAddresses = host.listenAddresses.map { $0.removingPeerID() }
+        return register(node.provide(key, now: now), completion: completion)
+    }
+
+    private func register(_ id: Kademlia.QueryID, completion: ((Kademlia.QueryResult) -> Void)?) -> Kademlia.QueryID {
+        completions[id] = completion
+        drain()
+        return id
+    }
+
+    /// `DHT: 12 peers, 1 lookup` for the status line.
+    public var status: String {
+        let lookups = node.runningQueries
+        return "DHT\(node.mode == .server ? " server" : ""): \(node.table.count) peers, \(lookups) lookup\(lookups == 1 ? "" : "s")"
+    }
+
+    // MARK: Host events
+
+    private func handle(_ event: HostEvent) {
+        switch event {
+        case .identified(let peer, let info):
+            guard info.protocols.contains(KadMessage.protocolID) else {
+                if bootstrapPeers.remove(peer) != nil { host.log.warning("bootstrap peer \(peer) does not serve the DHT") }
+                return
+            }
+            node.addPeer(peer, addrs: info.listenAddrs.filter { $0.tcpEndpoint != nil }, now: now)
+            if bootstrapPeers.remove(peer) != nil {
+                completions[node.bootstrap(now: now)] = { [weak self] _ in self?.onBootstrapped?() }
+            }
+            drain()
+        case .connected(let peer, _):
+            dialing[peer] = nil
+            for request in waiting.removeValue(forKey: peer) ?? [] { open(request.id, request.message, to: peer) }
+            drain()
+        case .dialFailed(let address, _):
+            guard let peer = address.peerID, var dial = dialing[peer] else { return }
+            if dial.rest.isEmpty { dialFailedAll(peer); drain(); return }
+            let next = dial.rest.removeFirst()
+            dialing[peer] = dial
+            host.dial(next.withPeerID(peer))
+        case .disconnected(let peer, _):
+            dialFailedAll(peer)
+            drain()
+        default:
+            break
+        }
+    }
+
+    private func dialFailedAll(_ peer: PeerID) {
+        dialing[peer] = nil
+        for request in waiting.removeValue(forKey: peer) ?? [] {
+            if let id = request.id { node.requestFailed(id, now: now) }
+        }
+    }
+
+    // MARK: Node commands
+
+    func drain() {
+        while let command = node.pollCommand() {
+            switch command {
+            case .request(let id, let peer, let message):
+                send(id, message, to: peer)
+            case .send(let peer, let message):
+                send(nil, message, to: peer)
+            case .cancel(let id):
+                streams.removeValue(forKey: id)?.reset()
+                for (peer, list) in waiting { waiting[peer] = list.filter { $0.id != id } }
+            case .providerFound(let query, let peer):
+                providerHandlers[query]?(peer)
+            case .finished(let query, let result):
+                providerHandlers[query] = nil
+                completions.removeValue(forKey: query)?(result)
+            }
+        }
+        rearm()
+    }
+
+    private func send(_ id: Kademlia.RequestID?, _ message: KadMessage, to peer: KadPeer) {
+        if host.isConnected(peer.id) { open(id, message, to: peer.id); return }
+        waiting[peer.id, default: []].append((id, message))
+        connect(peer)
+    }
+
+    private func open(_ id: Kademlia.RequestID?, _ message: KadMessage, to peer: PeerID) {
+        let handler = KadRequestStream(service: self, id: id, request: message)
+        do {
+            let stream = try host.newStream(to: peer, protocols: [KadMessage.protocolID], handler: handler)
+            if let id { streams[id] = stream }
+        } catch {
+            if let id { node.requestFailed(id, now: now) }
+        }
+    }
+
+    func responded(_ id: Kademlia.RequestID, _ message: KadMessage) {
+        streams[id] = nil
+        node.handleResponse(id, message, now: now)
+        drain()
+    }
+
+    func requestFailed(_ id: Kademlia.RequestID, _ error: Error?) {
+        guard streams.removeValue(forKey: id) != nil else { return }
+        host.log.debug("kad request \(id) failed: \(error.map { "\($0)" } ?? "closed without a reply")")
+        node.requestFailed(id, now: now)
+        drain()
+    }
+
+    func answer(_ request: KadMessage, from peer: PeerID) throws -> KadMessage? {
+        defer { drain() }
+        return try node.handleRequest(request, from: peer, now: now)
+    }
+
+    private func rearm() {
+        guard let deadline = node.nextDeadline() else { return }
+        if let current = timer, current.deadline <= deadline { return }
+        if let current = timer { host.reactor.cancel(current.id) }
+        let id = host.reactor.schedule(at: deadline) { [weak self] in
+            guard let self else { return }
+            self.timer = nil
+            self.node.handleTimeout(now: self.host.reactor.now)
+            self.drain()
+        }
+        timer = (id, deadline)
+    }
+}

@@ -1,0 +1,177 @@
+import Testing
+@testable import Network
+
+extension HostTests {
+    /// `DHTService` on real hosts over loopback: the server answers on kad streams and resets them on bad input,
+    /// a client refuses them, and three hosts meet through provider records.
+    @Suite struct DHTServiceTests {
+        /// Services observe their host through `unowned` references: tests keep them until the hosts are closed.
+        final class Services {
+            var all: [DHTService] = []
+            func make(_ node: TestHost, _ mode: Kademlia.Mode) -> DHTService {
+                let service = DHTService(host: node.host, node: Kademlia(localPeer: node.peerID, mode: mode))
+                all.append(service)
+                return service
+            }
+        }
+
+        /// Opens a kad stream from `from` to `to` (already connected) and writes `bytes` on it.
+        func openKad(_ h: HostHarness, from: TestHost, to: TestHost, writing bytes: [UInt8]) throws -> (HostStream, RecordingHandler) {
+            let handler = RecordingHandler()
+            let stream = try from.host.newStream(to: to.peerID, protocols: [KadMessage.protocolID], handler: handler)
+            try h.run("kad stream negotiated") { handler.opened || handler.closed }
+            stream.write(bytes)
+            return (stream, handler)
+        }
+
+        func frames(_ bytes: [UInt8]) throws -> [KadMessage] {
+            var decoder = LengthPrefixedDecoder(maxFrameLength: KadMessage.maxSize)
+            decoder.feed(bytes)
+            var out: [KadMessage] = []
+            while let frame = try decoder.next() { out.append(try KadMessage(decoding: frame)) }
+            return out
+        }
+
+        @Test func serverAnswersSeveralRequestsOnOneStream() throws {
+            let h = HostHarness(), services = Services()
+            defer { h.shutdown(); withExtendedLifetime(services) {} }
+            let server = try h.makeHost(), asker = try h.makeHost(listening: false), other = try h.makeHost()
+            let dht = services.make(server, .server)
+            _ = services.make(other, .server)
+            try h.connect(other, server)
+            try h.run("server knows the other server") { dht.node.table.contains(other.peerID) }
+            try h.connect(asker, server)
+            try h.run("identified") { !asker.identified.isEmpty }
+            #expect(asker.identified.first?.info.protocols.contains(KadMessage.protocolID) == true)
+            let requests = KadMessage(type: .findNode, key: [1]).framed() + KadMessage(type: .ping).framed()
+                + KadMessage(type: .getProviders, key: KadKey.rendezvous("r")).framed()
+            let (_, handler) = try openKad(h, from: asker, to: server, writing: requests)
+            try h.run("three replies") { (try? frames(handler.received).count) == 3 }
+            let replies = try frames(handler.received)
+            #expect(replies.map(\.type) == [.findNode, .ping, .getProviders])
+            #expect(replies[0].closerPeers.map(\.id) == [other.peerID])
+            #expect(replies[0].closerPeers[0].addrs == [other.address.removingPeerID()])
+        }
+
+        @Test(arguments: [
+            ("garbage", [0x03, 0x0f, 0xff, 0xff]),
+            ("oversized", [0x81, 0x80, 0x80, 0x01]),   // a length over KadMessage.maxSize, refused before buffering
+            ("PUT_VALUE without a record", KadMessage(type: .putValue, key: [1]).framed()),
+        ] as [(String, [UInt8])])
+        func badInputResetsTheStreamOnly(name: String, bytes: [UInt8]) throws {
+            let h = HostHarness(), services = Services()
+            defer { h.shutdown(); withExtendedLifetime(services) {} }
+            let server = try h.makeHost(), asker = try h.makeHost(listening: false)
+            _ = services.make(server, .server)
+            try h.connect(asker, server)
+            let (_, handler) = try openKad(h, from: asker, to: server, writing: bytes)
+            try h.run("stream reset (\(name))") { handler.closed }
+            #expect(handler.closeError != nil, "\(name)")
+            #expect(handler.received.isEmpty)
+            #expect(asker.isConnected(to: server))
+            try h.expectServes(server)
+        }
+
+        @Test func clientRefusesKadStreamsAndDoesNotAdvertiseKad() throws {
+            let h = HostHarness(), services = Services()
+            defer { h.shutdown(); withExtendedLifetime(services) {} }
+            let client = try h.makeHost(), asker = try h.makeHost(listening: false)
+            _ = services.make(client, .client)
+            try h.connect(asker, client)
+            try h.run("identified") { !asker.identified.isEmpty }
+            #expect(asker.identified[0].info.protocols.contains(KadMessage.protocolID) == false)
+            let (_, handler) = try openKad(h, from: asker, to: client, writing: [])
+            #expect(handler.closed && !handler.opened)
+            #expect(handler.closeError?.protocolNegotiation != nil)
+        }
+
+        @Test func clientsMeetThroughAServersProviderRecords() throws {
+            let h = HostHarness(), services = Services()
+            defer { h.shutdown(); withExtendedLifetime(services) {} }
+            let server = try h.makeHost(), a = try h.makeHost(), b = try h.makeHost()
+            let serverDHT = services.make(server, .server), aDHT = services.make(a, .client), bDHT = services.make(b, .client)
+            var bootstrapped = 0
+            aDHT.onBootstrapped = { bootstrapped += 1 }
+            bDHT.onBootstrapped = { bootstrapped += 1 }
+            aDHT.bootstrap([server.address])
+            bDHT.bootstrap([server.address])
+            try h.run("both bootstrapped") { bootstrapped == 2 }
+            #expect(serverDHT.node.table.count == 0, "clients never enter a table")
+            let key = KadKey.rendezvous("service-room")
+            var provided: Kademlia.QueryResult?
+            aDHT.provide(key) { provided = $0 }
+            try h.run("provided") { provided != nil }
+            #expect(provided?.providedTo == 1)
+            var found: [KadPeer] = []
+            var finished = false
+            bDHT.findProviders(key, onProvider: { found.append($0) }, completion: { _ in finished = true })
+            try h.run("lookup finished") { finished }
+            #expect(found.map(\.id) == [a.peerID])
+            bDHT.connect(found[0])
+            try h.run("b dialed a") { b.isConnected(to: a) }
+        }
+    
+        static let refused = try! Multiaddr("/ip4/127.0.0.1/tcp/1")
+
+        @Test func dialsTheNextAddressWhenOneFails() throws {
+            let h = HostHarness(), services = Services()
+            defer { h.shutdown(); withExtendedLifetime(services) {} }
+            let a = try h.makeHost(), b = try h.makeHost()
+            let dht = services.make(a, .client)
+            dht.connect(KadPeer(id: b.peerID, addrs: [Self.refused, b.address.removingPeerID()]))
+            try h.run("connected on the second address") { a.isConnected(to: b) }
+            #expect(a.dialFailures.count == 1)
+        }
+
+        @Test func aPeerNobodyCanReachFailsItsRequestAndLeavesTheTable() throws {
+            let h = HostHarness(), services = Services()
+            defer { h.shutdown(); withExtendedLifetime(services) {} }
+            let a = try h.makeHost()
+            let dht = services.make(a, .client)
+            let ghost = KadFixture.peer("ghost")
+            dht.node.addPeer(ghost, addrs: [Self.refused], now: dht.now)
+            var result: Kademlia.QueryResult?
+            dht.findNode([1, 2, 3]) { result = $0 }
+            try h.run("lookup over") { result != nil }
+            #expect(result?.closest.isEmpty == true)
+            #expect(!dht.node.table.contains(ghost))
+            #expect(dht.status == "DHT: 0 peers, 0 lookups")
+        }
+    
+        /// Answers every kad request with the same bytes.
+        final class ScriptedServer: StreamHandler {
+            let reply: [UInt8]
+            init(reply: [UInt8]) { self.reply = reply }
+            func stream(_ stream: HostStream, received bytes: [UInt8]) { stream.write(reply) }
+        }
+
+        @Test(arguments: [("garbage", [0x02, 0x0f, 0x0f]), ("oversized", [0xff, 0xff, 0xff, 0x7f])] as [(String, [UInt8])])
+        func aBadReplyFailsTheRequestAndDropsThePeer(name: String, reply: [UInt8]) throws {
+            let h = HostHarness(), services = Services()
+            defer { h.shutdown(); withExtendedLifetime(services) {} }
+            let a = try h.makeHost(), liar = try h.makeHost()
+            liar.host.setStreamHandler(KadMessage.protocolID) { _ in ScriptedServer(reply: reply) }
+            let dht = services.make(a, .client)
+            dht.node.addPeer(liar.peerID, addrs: [liar.address.removingPeerID()], now: dht.now)
+            var result: Kademlia.QueryResult?
+            dht.findNode([7]) { result = $0 }
+            try h.run("lookup over (\(name))") { result != nil }
+            #expect(result?.closest.isEmpty == true)
+            #expect(!dht.node.table.contains(liar.peerID))
+            #expect(a.isConnected(to: liar), "a bad reply costs the stream, not the connection")
+        }
+    }
+}
+
+@Suite struct DHTModeTests {
+    @Test(arguments: [
+        (["/ip4/127.0.0.1/tcp/4001"], Kademlia.Mode.client),
+        (["/ip6/::1/tcp/4001"], .client),
+        ([String](), .client),
+        (["/ip4/127.0.0.1/tcp/4001", "/ip4/192.168.1.7/tcp/4001"], .server),
+        (["/ip4/203.0.113.9/tcp/4001"], .server),
+    ] as [([String], Kademlia.Mode)])
+    func serverWhenListeningBeyondLoopback(addresses: [String], mode: Kademlia.Mode) throws {
+        #expect(DHTService.defaultMode(listenAddresses: try addresses.map(Multiaddr.init)) == mode)
+    }
+}
