@@ -162,6 +162,7 @@ final class TUISession: Frontend {
     }
 
     private func openWindow(_ room: String) {
+        guard windows.index(of: room) == nil else { return }
         _ = scrollback(for: room)
         windows.open(room)
         if rooms.current == room || windows.currentRoom == nil, let i = windows.index(of: room) { windows.select(i) }
@@ -194,7 +195,7 @@ final class TUISession: Frontend {
         return "\(formatter.string(from: date)) <\(ScreenEntries.label(nick: record.username, peer: record.author))> \(record.content)"
     }
 
-    /// Nicks for Tab completion: the current room's, most recently active first is not tracked; sorted.
+    /// Nicks for Tab completion: the current room's peers (not ours), sorted.
     private func recentNicks() -> [String] {
         let peers = members[rooms.current] ?? []
         return Set(peers.compactMap { entries.nicks[$0] }).subtracting([rooms.nick]).sorted()
@@ -343,12 +344,12 @@ final class TUISession: Frontend {
         if needsBell { terminal.bell(); needsBell = false }
         guard needsDraw else { return }
         needsDraw = false
+        syncWindows()   // rooms joined at start (the start room last, current) and by commands
         let room = windows.currentRoom ?? rooms.current
-        var lineView = input.view(width: max(1, terminal.width))
+        let lineView = input.view(width: max(1, terminal.width))
         let promptWidth = DisplayWidth.of(lineView.prompt)
         let line = InputLine(prompt: lineView.prompt, text: lineView.text,
                              cursorColumn: lineView.cursorColumn - promptWidth, indicator: lineView.length?.text)
-        lineView.prompt = ""
         let peers = sidebarPeers(of: room)
         let status = StatusInfo(ownLabel: ScreenEntries.label(nick: rooms.nick, peer: host.peerID.base58),
                                 roomMembers: peers.count - 1, connections: host.peers().count)
