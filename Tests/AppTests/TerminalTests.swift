@@ -11,6 +11,8 @@ struct TerminalTests {
     final class ScreenNode {
         let terminal: TmuxTerminal
         let dataDir: URL
+        /// Left in place when a test starts another node on it.
+        var keepsDataDir = false
 
         init(room: String, nick: String, connect: [String] = [], dataDir: URL? = nil,
              width: Int = 100, height: Int = 30) throws {
@@ -63,7 +65,7 @@ struct TerminalTests {
 
         deinit {
             terminal.close()
-            try? FileManager.default.removeItem(at: dataDir)
+            if !keepsDataDir { try? FileManager.default.removeItem(at: dataDir) }
         }
     }
 
@@ -78,6 +80,32 @@ struct TerminalTests {
         #expect(screen.contains("alice·"), "own label in the status line and sidebar:\n\(screen)")
         try node.say("/quit")
         try node.expectRestored("/quit")
+    }
+
+    @Test("rooms are windows: /join opens one, Alt-1 and Alt-2 switch, the rooms come back after a restart")
+    func windows() throws {
+        let room = Self.uniqueRoom("win"), other = Self.uniqueRoom("other")
+        let dir = try InteropEnvironment.temporaryDirectory("windows")
+        do {
+            let node = try ScreenNode(room: room, nick: "alice", dataDir: dir)
+            try node.terminal.waitFor(text: "[1:\(room)]")
+            try node.say("/join \(other)")
+            try node.terminal.waitFor(text: "[2:\(other)]")
+            try node.say("in the other room")
+            try node.terminal.press("M-1")
+            try node.terminal.waitFor(text: "[1:\(room)]")
+            try node.say("/quit")
+            try node.expectRestored("/quit with two rooms")
+            node.keepsDataDir = true
+        }
+        let node = try ScreenNode(room: room, nick: "alice", dataDir: dir)
+        var screen = try node.terminal.waitFor("the start room current, after the other") { $0.contains("[2:\(room)]") }
+        #expect(!screen.contains("in the other room"), "the other room's lines are in its own window:\n\(screen)")
+        try node.terminal.press("M-1")
+        screen = try node.terminal.waitFor(text: "in the other room")
+        #expect(screen.contains("[1:\(other)]"))
+        try node.say("/quit")
+        try node.expectRestored("/quit after a restart")
     }
 
     @Test("SIGTERM quits gracefully and leaves the terminal as it was")
