@@ -15,7 +15,8 @@ struct P2PChat: ParsableCommand {
             Environment: DATA_DIR (same as --data-dir). Logs go to <data-dir>/p2p-chat.log, history to <data-dir>/chat.sqlite.
             Exit codes: 64 bad usage, 73 unusable data directory, 74 unreadable store, 75 data directory in use.
             Environment: CHAT_TOPIC (same as --room).
-            Headless mode reads lines on stdin (text is sent to the current room; /join, /leave, /nick, /rooms, /peers, /ping PEERID, /history [N], /search TEXT, /quit) and writes one JSON event per line.
+            Headless mode reads lines on stdin (text is sent to the current room; /join, /leave, /me, /nick, /rooms, /peers, /ping PEERID, /history [N], /search TEXT, /quit) and writes one JSON event per line.
+            On a terminal it runs full screen (/help lists commands and keys); without one, or with --headless, it runs headless.
             """,
         version: HostConfig.version)
 

@@ -15,7 +15,7 @@ struct TerminalTests {
         var keepsDataDir = false
 
         init(room: String, nick: String, connect: [String] = [], dataDir: URL? = nil,
-             width: Int = 100, height: Int = 30) throws {
+             width: Int = 100, height: Int = 30, environment: [String: String] = [:]) throws {
             self.dataDir = try dataDir ?? InteropEnvironment.temporaryDirectory("screen")
             var command = [try InteropEnvironment.requireBinary(), "--listen", "/ip4/127.0.0.1/tcp/0",
                            "--data-dir", self.dataDir.path, "--room", room, "--nick", nick, "--no-mdns"]
@@ -24,7 +24,7 @@ struct TerminalTests {
                 "XDG_DATA_HOME": self.dataDir.appendingPathComponent("xdg").path,
                 "XDG_CONFIG_HOME": self.dataDir.appendingPathComponent("config").path,
                 "LANG": "C.UTF-8", "NO_COLOR": "",
-            ])
+            ].merging(environment) { $1 })
         }
 
         /// Types a line and presses Enter.
@@ -51,9 +51,9 @@ struct TerminalTests {
         }
 
         /// The terminal after the program exited: status 0, cooked mode back, no alternate screen or mouse.
-        func expectRestored(_ context: String) throws {
+        func expectRestored(_ context: String, status expected: Int32 = 0) throws {
             let (status, screen) = try terminal.waitForExit()
-            #expect(status == 0, "\(context): exit status; screen:\n\(screen)")
+            #expect(status == expected, "\(context): exit status; screen:\n\(screen)")
             let stty = screen.split(separator: "\n").first { $0.contains("STTY") }.map(String.init) ?? ""
             #expect(stty.contains("icanon") && !stty.contains("-icanon"), "\(context): canonical mode back: \(stty)")
             #expect(stty.contains("echo") && !stty.contains("-echo "), "\(context): echo back: \(stty)")
@@ -116,6 +116,15 @@ struct TerminalTests {
         try node.terminal.waitFor(text: "half a line")
         kill(try node.pid(), SIGTERM)
         try node.expectRestored("SIGTERM")
+    }
+
+    @Test("a crash (SIGSEGV, SIGABRT) still leaves the terminal as it was", arguments: [SIGSEGV, SIGABRT])
+    func crash(_ signal: Int32) throws {
+        let node = try ScreenNode(room: Self.uniqueRoom("crash"), nick: "alice",
+                                  environment: ["SWIFT_BACKTRACE": "enable=no"])
+        try node.terminal.waitFor(text: "alice joined")
+        kill(try node.pid(), signal)
+        try node.expectRestored("signal \(signal)", status: 128 + signal)
     }
 
     @Test("chat with a headless peer: our line reaches it, its lines show with its nick, hostile text shows as escapes")
