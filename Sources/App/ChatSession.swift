@@ -23,7 +23,7 @@ protocol Frontend: AnyObject {
     func disconnected(_ peer: PeerID, reason: HostError?)
     /// Quitting has begun: stop reading input.
     func stopInput()
-    /// Everything is closed; the reactor stops next.
+    /// The connections are closed (our `leave` lines stored), the store not yet; the reactor stops next.
     func sessionClosed()
 }
 
@@ -108,8 +108,8 @@ final class ChatSession {
         if let lingerTimer { reactor.cancel(lingerTimer) }
         lingerTimer = nil
         host.close()
+        frontend.sessionClosed()   // before the store closes: the full screen saves read markers
         history.close()
-        frontend.sessionClosed()
         reactor.stop()
     }
 

@@ -126,12 +126,14 @@ final class ScreenEntries: HistorySource {
         return try history.store.messages.record(messageID: bytes)
     }
 
-    /// The entry the unread marker follows: the newest stored message at or before the room's read marker,
-    /// when newer messages exist (nil: nothing unread, or nothing read yet).
+    /// The entry the unread marker follows: the one before the first message from someone else that is newer
+    /// than the room's read marker (our own lines are never unread). Nil when nothing is unread, or when the
+    /// first unread message starts the newest page.
     func readMarkerEntry(room: String) -> ChatEntry.ID? {
         let marker = history.readMarker(room)
-        guard marker > 0, let page = try? history.page(in: room, before: nil, limit: Scrollback.pageSize),
-              let newest = page.last?.seq, newest > marker else { return nil }
-        return page.last { ($0.seq ?? 0) <= marker }?.messageID.hex
+        guard let page = try? history.page(in: room, before: nil, limit: Scrollback.pageSize),
+              let first = page.firstIndex(where: { ($0.seq ?? 0) > marker && $0.author != me.base58 }), first > 0
+        else { return nil }
+        return page[first - 1].messageID.hex
     }
 }

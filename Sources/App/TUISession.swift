@@ -88,10 +88,11 @@ final class TUISession: Frontend {
         if let escapeTimer { reactor.cancel(escapeTimer) }
         escapeTimer = nil
         session.history.saveInputHistory(input.history.entries)
-        for window in windows.windows where window.unread == 0 { session.history.markAllRead(window.room) }
     }
 
     func sessionClosed() {
+        // A room whose window has nothing unread was read to the end (our own `leave` included).
+        for window in windows.windows where window.unread == 0 { session.history.markAllRead(window.room) }
         reactor.beforeSleep = nil
         terminal.close()
     }

@@ -101,6 +101,7 @@ struct TerminalTests {
         let node = try ScreenNode(room: room, nick: "alice", dataDir: dir)
         var screen = try node.terminal.waitFor("the start room current, after the other") { $0.contains("[2:\(room)]") }
         #expect(!screen.contains("in the other room"), "the other room's lines are in its own window:\n\(screen)")
+        #expect(!screen.contains("─ new ─"), "our own lines are never unread:\n\(screen)")
         try node.terminal.press("M-1")
         screen = try node.terminal.waitFor(text: "in the other room")
         #expect(screen.contains("[1:\(other)]"))
@@ -163,6 +164,34 @@ struct TerminalTests {
         try alice.say("/quit")
         try bob.waitForMessage(where: { $0.string("type") == "leave" && $0.string("from") == alicePeer })
         try alice.expectRestored("/quit with a peer")
+    }
+
+    @Test("a message that arrived while its room was not shown is below the unread marker after a restart")
+    func unreadMarker() throws {
+        let room = Self.uniqueRoom("unread"), other = Self.uniqueRoom("elsewhere")
+        let dir = try InteropEnvironment.temporaryDirectory("unread")
+        let bob = try ChatNode(name: "bob", room: room, nick: "bob")
+        do {
+            let alice = try ScreenNode(room: room, nick: "alice", connect: [bob.loopbackAddr], dataDir: dir)
+            let alicePeer = try bob.waitFor("connected").string("peer") ?? ""
+            try bob.waitUntilPeer(alicePeer, inRoom: room)
+            try alice.terminal.waitFor(text: "1 in room")
+            try alice.say("/join \(other)")
+            try alice.terminal.waitFor(text: "[2:\(other)]")
+            try bob.send("while you were away")
+            try alice.terminal.waitFor(text: "[1:\(room) 1]")   // counted as unread in window 1
+            try alice.say("/quit")
+            try alice.expectRestored("/quit with an unread room")
+            alice.keepsDataDir = true
+        }
+        let alice = try ScreenNode(room: room, nick: "alice", dataDir: dir)
+        let screen = try alice.terminal.waitFor(text: "while you were away")
+        let rows = screen.split(separator: "\n").map(String.init)
+        let marker = rows.firstIndex { $0.contains("─ new ─") }
+        let message = rows.firstIndex { $0.contains("while you were away") }
+        #expect(marker != nil && message != nil && marker! < message!, "the marker above the unread line:\n\(screen)")
+        try alice.say("/quit")
+        try alice.expectRestored("/quit after the restart")
     }
 
     @Test("PgUp pages older stored history in, PgDn returns to the newest")
