@@ -78,6 +78,10 @@ struct TerminalTests {
         try node.terminal.waitFor(text: "[1:\(room)]")
         let screen = try node.terminal.waitFor(text: "alice joined")
         #expect(screen.contains("alice·"), "own label in the status line and sidebar:\n\(screen)")
+        try node.say("/frobnicate now")
+        try node.terminal.waitFor(text: "unknown command /frobnicate (/help lists them)")
+        try node.say("/join")
+        try node.terminal.waitFor(text: "usage: /join ROOM")
         try node.say("/quit")
         try node.expectRestored("/quit")
     }
@@ -148,6 +152,15 @@ struct TerminalTests {
         #expect(screen.contains("<\(bobLabel)>"), "bob's nick and PeerID suffix label his line:\n\(screen)")
         screen = try alice.terminal.waitFor("bob in the sidebar") { $0.contains("● \(bobLabel)") }
 
+        try alice.say("/me waves")
+        let action = try bob.waitForMessage(content: "/me waves", from: alicePeer)
+        #expect(action.string("type") == "message", "an action travels as a message: \(action)")
+        screen = try alice.terminal.waitFor(text: "* alice·")
+        #expect(screen.contains("waves") && !screen.contains("/me waves"), "shown as an action:\n\(screen)")
+        try bob.send("alice: are you there?")
+        try alice.terminal.waitFor(text: "are you there?")
+        #expect(try alice.terminal.format("#{window_bell_flag}") == "1", "a mention rings the bell")
+
         try bob.send("evil \u{1B}[2J\u{1B}]0;pwned\u{07} \u{202E}gnp.exe end")
         screen = try alice.terminal.waitFor(text: "gnp.exe end")
         #expect(screen.contains("^[[2J"), "CSI shown as text:\n\(screen)")
@@ -215,6 +228,21 @@ struct TerminalTests {
         screen = try node.terminal.waitFor("the newest lines again") { $0.contains("stored line 40") && !$0.contains("stored line 05") }
         try node.say("/quit")
         try node.expectRestored("/quit after scrolling")
+    }
+
+    @Test("TERM=dumb runs headless on the terminal, with the notice")
+    func dumbTerminal() throws {
+        let dir = try InteropEnvironment.temporaryDirectory("dumb")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let terminal = try TmuxTerminal([try InteropEnvironment.requireBinary(), "--listen", "/ip4/127.0.0.1/tcp/0",
+                                         "--data-dir", dir.path, "--no-mdns"],
+                                        environment: ["TERM": "dumb", "XDG_DATA_HOME": dir.path + "/xdg"])
+        let screen = try terminal.waitFor(text: "\"event\":\"ready\"")
+        #expect(screen.contains("no usable terminal (TERM=dumb"), "the notice:\n\(screen)")
+        #expect(try terminal.format("#{alternate_on}") == "0")
+        try terminal.type("/quit")
+        try terminal.press("Enter")
+        #expect(try terminal.waitForExit().status == 0)
     }
 
     @Test("stdin that is not a terminal runs headless with a notice on stderr")
