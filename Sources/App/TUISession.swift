@@ -77,6 +77,19 @@ final class TUISession: Frontend {
             log.warning("no SIGWINCH: \(error)")
         }
         reactor.beforeSleep = { [unowned self] in self.drawIfNeeded() }
+        scheduleRefresh()
+    }
+
+    /// How often the frame is recomputed without an event: room membership changes (a peer subscribing)
+    /// and the clock arrive without one. Only rows that changed are painted.
+    static let refreshInterval: Duration = .seconds(1)
+
+    private func scheduleRefresh() {
+        reactor.schedule(after: Self.refreshInterval) { [weak self] in
+            guard let self, self.stdinWatch != nil else { return }
+            self.needsDraw = true
+            self.scheduleRefresh()
+        }
     }
 
     /// Notices raised before the first room exists.
