@@ -73,8 +73,10 @@ final class TUISession: Frontend {
                 self.terminal.resize()
                 self.needsDraw = true
             }
+            // The terminal went away (ssh dropped, window closed): leave the rooms and close the store cleanly.
+            try reactor.onSignal(SIGHUP) { [unowned self] in self.session.quit() }
         } catch {
-            log.warning("no SIGWINCH: \(error)")
+            log.warning("no SIGWINCH/SIGHUP: \(error)")
         }
         reactor.beforeSleep = { [unowned self] in self.drawIfNeeded() }
         scheduleRefresh()
