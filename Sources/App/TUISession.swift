@@ -89,6 +89,9 @@ final class TUISession: Frontend {
     private func scheduleRefresh() {
         reactor.schedule(after: Self.refreshInterval) { [weak self] in
             guard let self, self.stdinWatch != nil else { return }
+            // The clock moves on: after midnight, yesterday's lines show their date (a reflow only then).
+            let now = Int64(Date().timeIntervalSince1970)
+            for pane in self.scrollbacks.values { pane.formatter.now = now }
             self.needsDraw = true
             self.scheduleRefresh()
         }
