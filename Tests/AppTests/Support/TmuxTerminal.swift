@@ -45,6 +45,9 @@ final class TmuxTerminal {
         guard !isClosed else { return }
         isClosed = true
         _ = try? run(["kill-server"])
+        // A server that was killed leaves its socket file behind.
+        let directory = ProcessInfo.processInfo.environment["TMUX_TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        unlink("\(directory)/tmux-\(getuid())/\(socket)")
     }
 
     /// Types `text` literally (no key-name lookup).
