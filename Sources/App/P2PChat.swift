@@ -46,13 +46,16 @@ struct P2PChat: ParsableCommand {
     @Flag(name: .customLong("enable-perf"), help: "Serve the /perf/1.0.0 throughput protocol to peers.")
     var enablePerf = false
 
+    @Flag(name: .customLong("no-mdns"), help: "Do not discover peers on the local network by mDNS.")
+    var noMDNS = false
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
     var listenAddresses: [Multiaddr] = []
     var connectAddresses: [Multiaddr] = []
 
-    enum CodingKeys: String, CodingKey { case room, nick, dataDir, listen, connect, headless, theme, color, enablePerf, logLevel }
+    enum CodingKeys: String, CodingKey { case room, nick, dataDir, listen, connect, headless, theme, color, enablePerf, noMDNS, logLevel }
 
     mutating func validate() throws {
         func parse(_ text: String, _ flag: String) throws -> Multiaddr {
@@ -107,6 +110,8 @@ struct P2PChat: ParsableCommand {
         let savedNick = history.savedNick.flatMap { ChatRooms.isValidNick($0) ? $0 : nil }
         let rooms = ChatRooms(pubsub: pubsub, me: host.peerID, nick: nick ?? savedNick,
                               room: startRoom ?? ChatRooms.defaultRoom)
+        let mdns = noMDNS ? nil : MDNSDiscovery.start(host: host, reactor: reactor)
+        defer { mdns?.close() }
         if let terminal {
             let options = TUISession.Options(theme: theme, color: ColorOption(rawValue: color) ?? .auto,
                                              userThemes: ScreenChoice.userThemeDirectory)

@@ -18,6 +18,19 @@ struct MessageStoreTests {
         #expect(try store.messages.count() == 3)
     }
 
+    @Test("the total count is a trigger-kept counter: exact after inserts, replays, batches and deletes")
+    func counter() throws {
+        let store = try Store.inMemory()
+        #expect(try store.messages.count() == 0)
+        for i in 1...5 { #expect(try store.messages.insert(message(i))) }
+        #expect(try !store.messages.insert(message(3)), "a replay does not count")
+        #expect(try store.messages.insert(batch: [message(5), message(6), message(7)]) == 2)
+        #expect(try store.messages.count() == 7)
+        try store.execute("DELETE FROM messages WHERE seq <= 2")
+        #expect(try store.messages.count() == 5)
+        #expect(try store.messages.count() == store.messages.count(room: "r"), "agrees with an index count")
+    }
+
     @Test("a stored record reads back field for field")
     func roundTrip() throws {
         let store = try Store.inMemory()

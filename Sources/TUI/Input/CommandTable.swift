@@ -66,6 +66,7 @@ public enum CommandError: Error, Hashable, Sendable, CustomStringConvertible {
 /// The client's commands, sorted by name: resolution by exact name or unique prefix, line parsing, and
 /// what `/help` and Tab completion list.
 public struct CommandTable: Hashable, Sendable {
+    /// What a typed command name stands for.
     public enum Resolution: Hashable, Sendable {
         case found(Command)
         case ambiguous([String])

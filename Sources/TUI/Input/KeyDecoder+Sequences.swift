@@ -28,13 +28,13 @@ extension KeyDecoder {
         guard let fields = Self.numbers(params[...]) else { return }   // private markers, sub-parameters: dropped
         let modifiers = Modifiers(xtermParameter: fields.count > 1 ? fields[1] ?? 1 : 1)
         switch final {
-        case UInt8(ascii: "Z"): emit(.key(.tab, modifiers.union(.shift)))
+        case UInt8(ascii: "Z"): emitKey(.tab, modifiers.union(.shift))
         case UInt8(ascii: "~"):
             guard let n = fields.first ?? nil else { return }
             if n == Self.pasteStart { return beginPaste() }
-            if let key = Self.tildeKeys[n] { emit(.key(key, modifiers)) }
+            if let key = Self.tildeKeys[n] { emitKey(key, modifiers) }
         default:
-            if let key = Self.letterKeys[final] { emit(.key(key, modifiers)) }
+            if let key = Self.letterKeys[final] { emitKey(key, modifiers) }
         }
     }
 
@@ -42,9 +42,12 @@ extension KeyDecoder {
         guard let fields = Self.numbers(params[...]) else { return }
         // Some terminals send modified keys as ESC O m X (one number: the modifier).
         let modifiers = Modifiers(xtermParameter: fields.last.flatMap { $0 } ?? 1)
-        if final == UInt8(ascii: "M") { return emit(.key(.enter, modifiers)) }   // keypad Enter
-        if let key = Self.letterKeys[final] { emit(.key(key, modifiers)) }
+        if final == UInt8(ascii: "M") { return emitKey(.enter, modifiers) }   // keypad Enter
+        if let key = Self.letterKeys[final] { emitKey(key, modifiers) }
     }
+
+    /// Numbers in parameters saturate here (no key has a larger one), so long digit runs cannot overflow.
+    static let maxParameter = 99_999
 
     /// `1;5` → [1, 5]; an empty field is nil (its default); anything but digits and `;` → nil.
     static func numbers(_ params: ArraySlice<UInt8>) -> [Int?]? {
@@ -52,8 +55,8 @@ extension KeyDecoder {
         var fields: [Int?] = []
         for field in params.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false) {
             if field.isEmpty { fields.append(nil); continue }
-            guard field.allSatisfy({ (0x30...0x39).contains($0) }), field.count <= 9 else { return nil }
-            fields.append(field.reduce(0) { $0 * 10 + Int($1 - 0x30) })
+            guard field.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+            fields.append(field.reduce(0) { min($0 * 10 + Int($1 - 0x30), maxParameter) })   // saturates
         }
         return fields
     }

@@ -16,6 +16,7 @@
 ///       ESC [ M b x y                               X10 mouse (three raw bytes, each value + 32)
 ///       ESC [ 200 ~ … ESC [ 201 ~                   bracketed paste, the bytes between kept verbatim
 ///     SS3           ESC O A/B/C/D/H/F/P/Q/R/S       cursor keys in application mode, F1–F4
+///     Alt + key     ESC ESC [ … / ESC ESC O …       rxvt's way: the key with Alt added
 ///
 /// Unknown and malformed sequences are dropped, never inserted as text; a sequence longer than
 /// `maxSequenceLength` is swallowed up to its final byte without being stored. A lone ESC cannot be told
@@ -32,11 +33,14 @@ public struct KeyDecoder {
     static let pasteStart = 200
     static let pasteEnd: [UInt8] = Array("\u{1B}[201~".utf8)
 
+    /// What started an escape sequence: `ESC [` (CSI) or `ESC O` (SS3).
+    enum Introducer: Equatable { case csi, ss3 }
+
     enum State: Equatable {
         case ground
         case escape                 // ESC seen
-        case csi([UInt8])           // ESC [ and the parameter bytes so far
-        case ss3([UInt8])           // ESC O and the parameter bytes so far
+        case doubleEscape           // ESC ESC: Alt + an escape sequence (rxvt's Alt-Left is ESC ESC [ D), or two ESCs
+        case sequence(Introducer, [UInt8])   // ESC [ or ESC O, and the parameter bytes so far
         case discard                // an over-long sequence, swallowed up to its final byte
         case x10Mouse([UInt8])      // ESC [ M and the raw bytes so far
         case paste                  // inside ESC [ 200 ~ … ESC [ 201 ~
@@ -45,6 +49,8 @@ public struct KeyDecoder {
     var state = State.ground
     /// ESC was followed by a UTF-8 lead byte: the character being decoded is Alt + that character.
     var altPending = false
+    /// The sequence being read came after ESC ESC: its key gets the Alt modifier.
+    var altSequence = false
     var utf8 = UTF8Assembler()
     var paste = PasteBuffer()
 
@@ -57,15 +63,26 @@ public struct KeyDecoder {
     /// True when the input so far ends in a lone ESC or an unfinished escape sequence.
     public var hasPendingEscape: Bool {
         switch state {
-        case .escape, .csi, .ss3, .discard, .x10Mouse: return true
+        case .escape, .doubleEscape, .sequence, .discard, .x10Mouse: return true
         case .ground, .paste: return false
         }
     }
 
     /// Decodes `bytes`; bytes of an unfinished sequence are kept for the next call.
     public mutating func feed(_ bytes: some Collection<UInt8>) -> [InputEvent] {
-        for byte in bytes {
-            while !step(byte) {}
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            if state == .paste, !paste.isMatchingMarker {
+                // Fast path: pasted bytes up to the next ESC cannot end the paste.
+                let end = bytes[index...].firstIndex(of: 0x1B) ?? bytes.endIndex
+                if end != index {
+                    paste.keep(bytes[index..<end])
+                    index = end
+                    continue
+                }
+            }
+            while !step(bytes[index]) {}
+            index = bytes.index(after: index)
         }
         return takeEvents()
     }
@@ -75,9 +92,12 @@ public struct KeyDecoder {
     public mutating func flushPending() -> [InputEvent] {
         switch state {
         case .escape: emit(.escape)
-        case .csi([]): emit(.alt("["))
-        case .ss3([]): emit(.alt("O"))
-        case .csi, .ss3, .discard, .x10Mouse, .ground, .paste: break
+        case .doubleEscape:
+            emit(.escape)
+            emit(.escape)
+        case .sequence(.csi, []): emit(.alt("["))
+        case .sequence(.ss3, []): emit(.alt("O"))
+        case .sequence, .discard, .x10Mouse, .ground, .paste: break
         }
         if state != .paste { state = .ground }
         return takeEvents()
@@ -94,26 +114,22 @@ public struct KeyDecoder {
         switch state {
         case .ground: ground(byte)
         case .escape: escape(byte)
-        case .csi(var params):
-            switch byte {
-            case 0x20...0x3F:
-                params.append(byte)
-                state = params.count > Self.maxSequenceLength ? .discard : .csi(params)
-            case 0x40...0x7E:
-                state = .ground
-                dispatchCSI(params, final: byte)
-            default:
-                state = .ground
-                return false
+        case .doubleEscape:
+            if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "O") {
+                altSequence = true
+                state = .sequence(byte == UInt8(ascii: "[") ? .csi : .ss3, [])
+            } else {
+                emit(.escape)           // the first ESC was the Escape key; the second starts over
+                escape(byte)
             }
-        case .ss3(var params):
+        case .sequence(let introducer, var params):
             switch byte {
             case 0x20...0x3F:
                 params.append(byte)
-                state = params.count > Self.maxSequenceLength ? .discard : .ss3(params)
+                state = params.count > Self.maxSequenceLength ? .discard : .sequence(introducer, params)
             case 0x40...0x7E:
                 state = .ground
-                dispatchSS3(params, final: byte)
+                if introducer == .csi { dispatchCSI(params, final: byte) } else { dispatchSS3(params, final: byte) }
             default:
                 state = .ground
                 return false
@@ -166,11 +182,13 @@ public struct KeyDecoder {
     private mutating func escape(_ byte: UInt8) {
         state = .ground
         switch byte {
-        case UInt8(ascii: "["): state = .csi([])
-        case UInt8(ascii: "O"): state = .ss3([])
-        case 0x1B:
-            emit(.escape)
-            state = .escape
+        case UInt8(ascii: "["):
+            altSequence = false
+            state = .sequence(.csi, [])
+        case UInt8(ascii: "O"):
+            altSequence = false
+            state = .sequence(.ss3, [])
+        case 0x1B: state = .doubleEscape
         case 0x20...0x7E: emit(.alt(Character(Unicode.Scalar(byte))))
         case 0x80...:
             altPending = true
@@ -206,6 +224,11 @@ public struct KeyDecoder {
     mutating func emit(_ event: InputEvent) {
         flushRun()
         events.append(event)
+    }
+
+    /// A key from a finished sequence (with Alt when it came after ESC ESC).
+    mutating func emitKey(_ key: Key, _ modifiers: Modifiers) {
+        emit(.key(key, altSequence ? modifiers.union(.alt) : modifiers))
     }
 
     private mutating func flushRun() {

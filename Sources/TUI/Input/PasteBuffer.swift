@@ -19,7 +19,11 @@ struct PasteBuffer {
         return false
     }
 
-    private mutating func keep(_ more: some Collection<UInt8>) {
+    /// True while the last bytes could be the start of the end marker.
+    var isMatchingMarker: Bool { matched > 0 }
+
+    /// Adds pasted bytes (none of them part of an end marker), up to the cap.
+    mutating func keep(_ more: some Collection<UInt8>) {
         let room = KeyDecoder.maxPasteBytes - bytes.count
         if more.count > room { truncated = true }
         bytes.append(contentsOf: more.prefix(max(0, room)))

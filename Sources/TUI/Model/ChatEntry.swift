@@ -27,6 +27,7 @@ public struct ChatEntry: Hashable, Sendable, Identifiable {
     /// Unix seconds.
     public var timestamp: Int64
     public var isOwn: Bool
+    /// Set by the App (`MessageFormatter.mentions(nick:in:)` when the entry arrived): the time is highlighted.
     public var mentionsMe: Bool
 
     public init(id: ID, room: String, kind: Kind = .message, authorKey: String = "", authorLabel: String = "",

@@ -6,6 +6,7 @@
 /// (`.submitLines`), `n` or Escape keeps the line as it was. Pasted control characters are dropped and tabs
 /// become spaces, so the line holds only printable text.
 public struct InputModel {
+    /// Editing the line, or waiting for the answer to "Send N lines? (y/n)".
     public enum Mode: Hashable, Sendable {
         case editing
         case confirmingPaste(lines: [String])
@@ -112,7 +113,8 @@ public struct InputModel {
     private mutating func paste(_ text: String, truncated: Bool) -> [InputOutcome] {
         var outcomes: [InputOutcome] = []
         if truncated { outcomes.append(.notice("the paste was cut at \(KeyDecoder.maxPasteBytes >> 20) MiB")) }
-        let pasted = Self.lines(text)
+        var pasted = Self.lines(text)
+        if pasted.count > 1, pasted.last == "" { pasted.removeLast() }   // a final newline ends the paste, no more
         let before = String(editor.characters[..<editor.cursor])
         let after = String(editor.characters[editor.cursor...])
         var whole = pasted

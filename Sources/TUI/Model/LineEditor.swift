@@ -3,7 +3,8 @@
 /// methods by `Keymap` and `InputModel`.
 ///
 /// Words for Alt-B/Alt-F and Alt-D are runs of letters, digits and `_`; Ctrl-W kills back to whitespace, as
-/// in a shell. Each kill replaces the kill buffer, and Ctrl-Y inserts it.
+/// in a shell. A kill replaces the kill buffer, except right after another kill, when it adds to it (so
+/// Ctrl-W Ctrl-W then Ctrl-Y brings both words back, as in readline); Ctrl-Y inserts it.
 public struct LineEditor: Hashable, Sendable {
     public private(set) var characters: [Character] = []
     /// Index into `characters`: the cursor sits before `characters[cursor]`.
@@ -12,10 +13,18 @@ public struct LineEditor: Hashable, Sendable {
     public private(set) var killBuffer = ""
     /// Index of the first character shown (horizontal scroll), kept between views so the line does not jump.
     private var scrollOffset = 0
+    /// The last change was a kill: the next kill adds to the kill buffer.
+    private var killChain = false
 
     public init(_ text: String = "") {
         characters = Array(text)
         cursor = characters.count
+    }
+
+    /// A line with the cursor before character `cursor` (clamped to the line).
+    public init(_ text: String, cursor: Int) {
+        characters = Array(text)
+        self.cursor = min(max(cursor, 0), characters.count)
     }
 
     public var text: String { String(characters) }
@@ -33,6 +42,7 @@ public struct LineEditor: Hashable, Sendable {
 
     /// Replaces the characters in `range` with `text`, the cursor after the new text.
     public mutating func replace(_ range: Range<Int>, with text: String) {
+        killChain = false
         let range = range.clamped(to: 0..<characters.count)
         let before = String(characters[..<range.lowerBound]) + text
         let cursorAfter = before.count
@@ -42,6 +52,7 @@ public struct LineEditor: Hashable, Sendable {
 
     /// Replaces the whole line, the cursor at its end.
     public mutating func setText(_ text: String) {
+        killChain = false
         characters = Array(text)
         cursor = characters.count
     }
@@ -58,6 +69,7 @@ public struct LineEditor: Hashable, Sendable {
     /// Backspace: removes the character before the cursor; false at the start of the line.
     @discardableResult
     public mutating func deleteBackward() -> Bool {
+        killChain = false
         guard cursor > 0 else { return false }
         characters.remove(at: cursor - 1)
         cursor -= 1
@@ -67,6 +79,7 @@ public struct LineEditor: Hashable, Sendable {
     /// Delete: removes the character under the cursor; false at the end of the line.
     @discardableResult
     public mutating func deleteForward() -> Bool {
+        killChain = false
         guard cursor < characters.count else { return false }
         characters.remove(at: cursor)
         return true
@@ -85,6 +98,7 @@ public struct LineEditor: Hashable, Sendable {
 
     /// False (nothing moved) when `index` is outside the line or already the cursor.
     private mutating func move(to index: Int) -> Bool {
+        killChain = false
         guard index >= 0, index <= characters.count, index != cursor else { return false }
         cursor = index
         return true
@@ -116,7 +130,15 @@ public struct LineEditor: Hashable, Sendable {
 
     private mutating func kill(_ range: Range<Int>) -> Bool {
         guard !range.isEmpty else { return false }
-        killBuffer = String(characters[range])
+        let killed = String(characters[range])
+        if !killChain {
+            killBuffer = killed
+        } else if range.upperBound == cursor {
+            killBuffer = killed + killBuffer     // killing backwards: in front of what was killed before
+        } else {
+            killBuffer += killed
+        }
+        killChain = true
         characters.removeSubrange(range)
         cursor = range.lowerBound
         return true
@@ -169,8 +191,9 @@ public struct LineEditor: Hashable, Sendable {
             }
             scrollOffset = start
         }
-        // Fill from the left when the text after the view's start ends before the edge (after deletions).
-        var used = columns(scrollOffset..<characters.count, upTo: width) + (cursor == characters.count ? 1 : 0)
+        // Fill from the left when the text after the view's start ends before the edge (after deletions);
+        // one column stays free after the text for the cursor, so moving off the end does not scroll.
+        var used = columns(scrollOffset..<characters.count, upTo: width) + 1
         while scrollOffset > 0, used + DisplayWidth.of(characters[scrollOffset - 1]) <= width {
             scrollOffset -= 1
             used += DisplayWidth.of(characters[scrollOffset])

@@ -20,9 +20,9 @@ public final class Scrollback {
 
     public let room: String
     let source: HistorySource
-    /// Formats entries into rows; changing it (theme, nick, day) reflows.
+    /// Formats entries into rows; a change that formats differently (theme, nick, day) reflows.
     public var formatter: MessageFormatter {
-        didSet { if formatter != oldValue { invalidateRows() } }
+        didSet { if !formatter.formatsLike(oldValue) { invalidateRows() } }
     }
     public private(set) var width = 0
     public private(set) var height = 0

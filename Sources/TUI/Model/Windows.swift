@@ -54,15 +54,13 @@ public struct Windows: Hashable, Sendable {
     @discardableResult
     public mutating func select(number: Int) -> Bool { select(number - 1) }
 
-    public mutating func selectNext() {
-        guard !windows.isEmpty else { return }
-        select((current + 1) % windows.count)
-    }
+    public mutating func selectNext() { nextIndex.map { select($0) } }
+    public mutating func selectPrevious() { previousIndex.map { select($0) } }
 
-    public mutating func selectPrevious() {
-        guard !windows.isEmpty else { return }
-        select((current + windows.count - 1) % windows.count)
-    }
+    /// The window after the shown one, wrapping; nil when there are none.
+    public var nextIndex: Int? { windows.isEmpty ? nil : (current + 1) % windows.count }
+    /// The window before the shown one, wrapping; nil when there are none.
+    public var previousIndex: Int? { windows.isEmpty ? nil : (current + windows.count - 1) % windows.count }
 
     /// A new entry in `room`: counted unless its window is shown.
     public mutating func noteEntry(in room: String, mention: Bool) {

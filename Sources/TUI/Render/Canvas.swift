@@ -1,10 +1,13 @@
 /// A styled run of text on one row: what the views produce and the terminal layer paints.
 public struct Span: Hashable, Sendable {
-    public var text: String
+    public var text: String { didSet { width = DisplayWidth.of(text) } }
     public var style: Style
+    /// Columns `text` takes, measured once when it is set: frames clip and splice rows without measuring again.
+    public private(set) var width: Int
     public init(_ text: String, _ style: Style = .plain) {
         self.text = text
         self.style = style
+        width = DisplayWidth.of(text)
     }
 }
 
@@ -19,7 +22,7 @@ public struct Row: Hashable, Sendable {
     }
 
     /// Columns the spans take.
-    public var width: Int { spans.reduce(0) { $0 + DisplayWidth.of($1.text) } }
+    public var width: Int { spans.reduce(0) { $0 + $1.width } }
 }
 
 /// A rectangle of the screen, in columns and rows from the top-left corner.
@@ -69,7 +72,7 @@ public struct Canvas: Hashable, Sendable {
         var used = 0
         for span in row.spans {
             guard used < columns else { break }
-            let w = DisplayWidth.of(span.text)
+            let w = span.width
             if used + w <= columns {
                 out.spans.append(span)
                 used += w
@@ -95,7 +98,7 @@ public struct Canvas: Hashable, Sendable {
         var rest: [Span] = []
         let end = x + columns
         for span in base.spans {
-            let w = DisplayWidth.of(span.text)
+            let w = span.width
             if skipped + w <= end { skipped += w; continue }
             if skipped >= end { rest.append(span); continue }
             // The span straddles the inset's right edge: keep its part beyond it.

@@ -32,6 +32,7 @@ public enum DisplayWidth {
 
     /// Columns taken by a string.
     public static func of(_ text: String) -> Int {
+        if let ascii = printableASCIICount(text.utf8) { return ascii }
         var total = 0
         for character in text { total += of(character) }
         return total
@@ -39,9 +40,21 @@ public enum DisplayWidth {
 
     /// Columns taken by a substring.
     public static func of(_ text: Substring) -> Int {
+        if let ascii = printableASCIICount(text.utf8) { return ascii }
         var total = 0
         for character in text { total += of(character) }
         return total
+    }
+
+    /// The byte count when every byte is printable ASCII (one column each, no clusters), else nil. Most chat
+    /// text is, and walking bytes is far cheaper than walking grapheme clusters.
+    static func printableASCIICount<Bytes: Collection>(_ bytes: Bytes) -> Int? where Bytes.Element == UInt8 {
+        var count = 0
+        for byte in bytes {
+            guard byte >= 0x20, byte < 0x7F else { return nil }
+            count += 1
+        }
+        return count
     }
 
     /// The longest prefix of `text` that fits in `columns`, and the columns it takes.

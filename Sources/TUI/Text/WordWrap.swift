@@ -44,6 +44,7 @@ public enum WordWrap {
             } else {
                 line = cells[i..<j]; i = j
             }
+            if i < cells.count { while line.last?.character == " " { line.removeLast() } }
             lines.append(spansOf(line))
         }
         return lines.isEmpty ? [[]] : lines
@@ -52,13 +53,17 @@ public enum WordWrap {
     /// Adjacent cells of one style joined into spans.
     static func spansOf(_ cells: ArraySlice<Cell>) -> [Span] {
         var out: [Span] = []
+        var run = ""
+        var style = cells.first?.style ?? .plain
         for cell in cells {
-            if let last = out.last, last.style == cell.style {
-                out[out.count - 1].text.append(cell.character)
-            } else {
-                out.append(Span(String(cell.character), cell.style))
+            if cell.style != style {
+                out.append(Span(run, style))
+                run = ""
+                style = cell.style
             }
+            run.append(cell.character)
         }
+        if !run.isEmpty { out.append(Span(run, style)) }
         return out
     }
 }

@@ -15,7 +15,7 @@ public enum ThemeParser {
         var theme = base
         theme.name = name
         var seen = Set<String>()
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (offset, rawLine) in lines(of: text).enumerated() {
             let trimmed = withoutComment(rawLine).trimmingSpaces()
             if trimmed.isEmpty { continue }
             func fail(_ reason: ThemeError.Reason) -> ThemeError { .badLine(file: file, line: offset + 1, reason) }
@@ -26,7 +26,7 @@ public enum ThemeParser {
             guard seen.insert(role).inserted else { throw fail(.duplicateRole(role)) }
             do {
                 if role == Theme.paletteRole {
-                    theme.nickPalette = try value.split(separator: ",").map { try style($0.trimmingSpaces()) }
+                    theme.nickPalette = try value.split(separator: ",", omittingEmptySubsequences: false).map { try style($0.trimmingSpaces()) }
                 } else if let known = Theme.roles.first(where: { $0.name == role }) {
                     theme[keyPath: known.path] = try style(value)
                 } else {
@@ -39,6 +39,11 @@ public enum ThemeParser {
         return theme
     }
 
+    /// Lines split at LF or CRLF (a CRLF is one `Character`, so splitting at "\n" alone would miss it).
+    static func lines(of text: String) -> [Substring] {
+        text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+    }
+
     /// The line up to its comment: a `#` that starts the line or stands alone as a word (`#` followed by a
     /// space or the end), so `#rrggbb` colours are not comments.
     static func withoutComment(_ line: Substring) -> Substring {
@@ -46,8 +51,8 @@ public enum ThemeParser {
         var index = line.startIndex
         while index < line.endIndex {
             let next = line.index(after: index)
-            if line[index] == "#", previous == " " || previous == "\t",
-               next == line.endIndex || line[next] == " " || line[next] == "\t" || line[..<index].allSatisfy({ $0 == " " }) {
+            if line[index] == "#", isBlank(previous),
+               next == line.endIndex || isBlank(line[next]) || line[..<index].allSatisfy(isBlank) {
                 return line[..<index]
             }
             previous = line[index]
@@ -58,11 +63,12 @@ public enum ThemeParser {
 
     /// `FG [on BG] [attributes…]`.
     static func style(_ text: Substring) throws -> Style {
+        var words = text.split(whereSeparator: isBlank).makeIterator()
         var style = Style()
         var foregroundSet = false
-        var words = text.split(separator: " ", omittingEmptySubsequences: true).makeIterator()
-        guard text.contains(where: { $0 != " " }) else { throw ThemeError.Reason.emptyStyle }
+        var any = false
         while let word = words.next() {
+            any = true
             if let attribute = attributes[String(word)] {
                 style.attributes.insert(attribute)
             } else if word == "on" {
@@ -75,6 +81,7 @@ public enum ThemeParser {
                 throw ThemeError.Reason.unexpectedWord(String(word))
             }
         }
+        guard any else { throw ThemeError.Reason.emptyStyle }
         return style
     }
 
@@ -100,11 +107,12 @@ public enum ThemeParser {
     }
 }
 
-extension Substring {
+/// Space, tab or a CR left by CRLF line ends.
+private func isBlank(_ character: Character) -> Bool { character == " " || character == "\t" || character == "\r" }
+
+private extension Substring {
     func trimmingSpaces() -> Substring {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
-        guard let start = firstIndex(where: { !isSpace($0) }) else { return self[endIndex...] }
-        let end = lastIndex(where: { !isSpace($0) })!
-        return self[start...end]
+        guard let start = firstIndex(where: { !isBlank($0) }) else { return self[endIndex...] }
+        return self[start...lastIndex(where: { !isBlank($0) })!]
     }
 }

@@ -35,6 +35,9 @@ public struct ScreenState {
 
 /// Composes a frame: messages, sidebar, status line and input line placed by `Layout`, the cursor on the
 /// input line. Too small a screen gets a centred notice instead.
+///
+/// Rendering sizes the current `Scrollback` to the message pane and gives it the state's theme (it pages and
+/// wraps lazily, so a frame costs the rows on screen). Pass a theme already `resolved(for:)` the terminal's depth.
 public enum ChatScreen {
     public static let tooSmallNotice = "terminal too small"
 
@@ -51,8 +54,7 @@ public enum ChatScreen {
             let rows = Sidebar.rows(state.peers, width: rect.width, height: rect.height, theme: theme)
             for (line, row) in rows.enumerated() { canvas.draw(row, in: rect, line: line) }
         }
-        let scrollback = state.scrollback
-        let newBelow = scrollback.map { $0.isFollowing ? nil : $0.newBelow } ?? nil
+        let newBelow = state.scrollback.flatMap { $0.isFollowing ? nil : $0.newBelow }
         canvas.draw(StatusLine.row(windows: state.windows, info: state.status, newBelow: newBelow,
                                    width: layout.status.width, theme: theme), in: layout.status, line: 0)
         drawInput(state.input, in: layout.input, into: &canvas, theme: theme)

@@ -20,24 +20,36 @@ public struct MessageFormatter: Hashable, Sendable {
         self.theme = theme; self.ownNick = ownNick; self.now = now; self.utcOffset = utcOffset
     }
 
-    /// The hanging indent is the prefix's width while that is at most this fraction of the row, else 0.
-    static let maxIndentShare = 2   // prefix ≤ width / 2
+    /// Text keeps a hanging indent under itself while at least this many columns are left for it; on narrower
+    /// rows the prefix and the text wrap together from column 0.
+    public static let minTextWidth = 10
+
+    /// The local day of `now`: entries of this day show no date.
+    var today: Int64 { floorDiv(now + Int64(utcOffset), 86_400) }
+
+    /// Whether both format every entry alike: the same theme, nick, offset and day (`now` may differ within
+    /// the day, so the App can pass the clock each tick without reflowing).
+    public func formatsLike(_ other: MessageFormatter) -> Bool {
+        theme == other.theme && ownNick == other.ownNick && utcOffset == other.utcOffset && today == other.today
+    }
 
     /// Rows for `entry` at `width` columns (at least one row; width below 1 is treated as 1).
     public func rows(for entry: ChatEntry, width: Int) -> [Row] {
         let width = max(1, width)
         let (prefix, body) = spans(for: entry)
-        let prefixWidth = prefix.reduce(0) { $0 + DisplayWidth.of($1.text) }
-        let indent = prefixWidth <= width / MessageFormatter.maxIndentShare ? prefixWidth : 0
-        let lines = WordWrap.wrap(prefix + body, firstWidth: width, restWidth: width - indent)
-        return lines.enumerated().map { index, spans in
-            index == 0 || indent == 0 ? Row(spans) : Row([Span(String(repeating: " ", count: indent))] + spans)
+        let prefixWidth = prefix.reduce(0) { $0 + $1.width }
+        guard width - prefixWidth >= MessageFormatter.minTextWidth else {
+            return WordWrap.wrap(prefix + body, firstWidth: width, restWidth: width).map { Row($0) }
         }
+        let indent = Span(String(repeating: " ", count: prefixWidth))
+        let lines = WordWrap.wrap(body, firstWidth: width - prefixWidth, restWidth: width - prefixWidth)
+        return lines.enumerated().map { index, spans in Row((index == 0 ? prefix : [indent]) + spans) }
     }
 
     /// The prefix (time and author, kept together on the first row when there is room) and the body.
     func spans(for entry: ChatEntry) -> (prefix: [Span], body: [Span]) {
-        let time = Span(timeText(entry.timestamp) + " ", theme.timestamp)
+        // A line that mentions us (as the App decided, even if our nick has changed since) marks its time.
+        let time = Span(timeText(entry.timestamp) + " ", entry.mentionsMe && !entry.isOwn ? theme.mention : theme.timestamp)
         let label = Sanitizer.sanitize(entry.authorLabel)
         let text = Sanitizer.sanitize(entry.text)
         switch entry.kind {
@@ -94,7 +106,6 @@ public struct MessageFormatter: Hashable, Sendable {
         let day = floorDiv(local, 86_400)
         let seconds = Int(local - day * 86_400)
         let clock = pad(seconds / 3600) + ":" + pad(seconds % 3600 / 60)
-        let today = floorDiv(now + Int64(utcOffset), 86_400)
         if day == today { return clock }
         let date = MessageFormatter.civil(fromDays: day)
         if date.year == MessageFormatter.civil(fromDays: today).year {
@@ -119,5 +130,5 @@ public struct MessageFormatter: Hashable, Sendable {
     }
 }
 
-func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
-func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+private func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
+private func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }

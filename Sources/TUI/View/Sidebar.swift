@@ -26,11 +26,10 @@ public enum Sidebar {
 
     /// Own entry first, then by label ignoring case, then by PeerID.
     public static func sorted(_ peers: [SidebarPeer]) -> [SidebarPeer] {
-        peers.sorted { a, b in
-            if a.isOwn != b.isOwn { return a.isOwn }
-            let (x, y) = (a.label.lowercased(), b.label.lowercased())
-            return x != y ? x < y : a.key < b.key
-        }
+        peers.map { (peer: $0, label: $0.label.lowercased()) }.sorted { a, b in
+            if a.peer.isOwn != b.peer.isOwn { return a.peer.isOwn }
+            return a.label != b.label ? a.label < b.label : a.peer.key < b.peer.key
+        }.map(\.peer)
     }
 
     /// `height` rows of at most `width` columns.

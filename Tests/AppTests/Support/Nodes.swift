@@ -12,8 +12,11 @@ final class ChatNode {
     /// The first advertised 127.0.0.1 address (with its /p2p suffix).
     var loopbackAddr: String { addrs.first { $0.hasPrefix("/ip4/127.0.0.1/") } ?? addrs.first ?? "" }
 
+    /// `mdns: false` (the default) passes `--no-mdns`, so tests running side by side never find each other.
+    /// `wrapper` runs the binary through a command (`ip netns exec NS`).
     init(name: String = "p2p-chat", connect: [String] = [], enablePerf: Bool = false,
-         dataDir: URL? = nil, extraArguments: [String] = [], readyTimeout: Double = 30) throws {
+         dataDir: URL? = nil, extraArguments: [String] = [], readyTimeout: Double = 30, mdns: Bool = false,
+         wrapper: [String] = []) throws {
         if let dataDir {
             self.dataDir = dataDir
             ownsDataDir = false
@@ -24,8 +27,10 @@ final class ChatNode {
         var arguments = ["--headless", "--listen", "/ip4/127.0.0.1/tcp/0", "--data-dir", self.dataDir.path]
         for addr in connect { arguments += ["--connect", addr] }
         if enablePerf { arguments.append("--enable-perf") }
+        if !mdns { arguments.append("--no-mdns") }
         arguments += extraArguments
-        process = try LineProcess(try InteropEnvironment.requireBinary(), arguments, name: name,
+        let binary = try InteropEnvironment.requireBinary()
+        process = try LineProcess(wrapper.first ?? binary, wrapper.dropFirst() + (wrapper.isEmpty ? [] : [binary]) + arguments, name: name,
                                   environment: ChatNode.childEnvironment(self.dataDir))
         ready = try process.waitFor(event: "ready", timeout: readyTimeout)
     }
@@ -57,10 +62,10 @@ final class PyPeer {
     var addrs: [String] { ready.strings("addrs") }
     var loopbackAddr: String { addrs.first { $0.hasPrefix("/ip4/127.0.0.1/") } ?? addrs.first ?? "" }
 
-    init(seed: String, name: String = "py-libp2p", timeout: Double = 120) throws {
+    init(seed: String, name: String = "py-libp2p", timeout: Double = 120, extraArguments: [String] = []) throws {
         let python = try InteropEnvironment.requirePython()
         process = try LineProcess(python, [InteropEnvironment.pyPeerScript, "--seed", seed,
-                                           "--timeout", String(timeout)],
+                                           "--timeout", String(timeout)] + extraArguments,
                                   name: name, environment: ["PYTHONUNBUFFERED": "1"])
         ready = try process.waitFor(event: "ready", timeout: 90)
     }

@@ -50,6 +50,8 @@ Served protocols: py's defaults (/ipfs/id/1.0.0, /ipfs/id/push/1.0.0, /ipfs/ping
 protocol /p2p-chat-test/echo/1.0.0 (reports {"event":"echo-served","peer":…,"bytes":n,"sha256":…}) and,
 unless --no-perf, py-libp2p's own PerfService on /perf/1.0.0, and, unless --no-pubsub, GossipSub
 (/meshsub/1.1.0, /meshsub/1.0.0; D=6, D_lo=4, D_hi=12, heartbeat 1 s, adaptive gossip off, spam limit raised).
+With --mdns, py-libp2p's own mDNS discovery runs (new_host(enable_mDNS=True)) and every peer it discovers is
+reported as {"event":"mdns-discovered","peer":…,"addrs":[…]} (py does not dial it; send "dial" for that).
 Logs go to stderr only.
 """
 
@@ -617,7 +619,12 @@ async def read_stdin_lines():
 async def main(opts: argparse.Namespace) -> None:
     seed = hashlib.sha256(opts.seed.encode()).digest() if opts.seed else secrets.token_bytes(32)
     key_pair = create_new_key_pair(seed)
-    host = new_host(key_pair=key_pair)
+    host = new_host(key_pair=key_pair, enable_mDNS=opts.mdns)
+    if opts.mdns:
+        from libp2p.discovery.events.peerDiscovery import peerDiscovery
+
+        peerDiscovery.register_peer_discovered_handler(lambda info: emit({
+            "event": "mdns-discovered", "peer": str(info.peer_id), "addrs": [str(a) for a in info.addrs]}))
     listen = multiaddr.Multiaddr(opts.listen or f"/ip4/127.0.0.1/tcp/{opts.port}")
     gossipsub = pubsub = None
     if not opts.no_pubsub:
@@ -677,6 +684,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="per-command timeout in seconds")
     p.add_argument("--no-perf", action="store_true", help="do not serve /perf/1.0.0")
     p.add_argument("--no-pubsub", action="store_true", help="do not run GossipSub")
+    p.add_argument("--mdns", action="store_true", help="run py-libp2p's mDNS discovery (enable_mDNS=True)")
     p.add_argument("--log-level", default=os.environ.get("PY_PEER_LOG", "WARNING"))
     return p.parse_args(argv)
 
