@@ -124,10 +124,10 @@ enum TUIBench {
         var bytes = 0
 
         mutating func time(_ body: () -> Void) {
-            let t0 = Stopwatch.threadCPUNanoseconds(), w0 = Stopwatch.now
+            let watch = Stopwatch()
             body()
-            cpu.append(Double(Stopwatch.threadCPUNanoseconds() &- t0) / 1e6)
-            wall.append(Double((Stopwatch.now - w0).nanosecondsClamped) / 1e6)
+            cpu.append(watch.cpuSeconds * 1e3)
+            wall.append(watch.wallSeconds * 1e3)
         }
     }
 
@@ -175,6 +175,7 @@ enum TUIBench {
             defer { pty.restore() }
             let terminal = try Terminal.open()
             terminal.useColors(depth)
+            paintNote = "pty \(width)×\(height), TERM=\(String(cString: getenv("TERM"))), \(terminal.colors.count) colours"
             var full = Frames(), fullPaint = Frames()
             let base = pty.settledBytes()
             for _ in 0..<frames {
@@ -219,8 +220,8 @@ enum TUIBench {
             add(&table, "(c) full repaint: invalidate + render + paint", full, target: true)
             add(&table, "(c) of which Terminal.paint alone (curses, clearok)", fullPaint, target: false)
             add(&table, "(d) incremental: 1 new message + 1 key, render + paint", incremental, target: true)
-            paintNote = "pty \(width)×\(height), TERM=\(String(cString: getenv("TERM"))), \(depth.rawValue) colours"
         } catch {
+            paintNote = ""
             table.add("(c) full repaint through curses", "n/a: \(error)")
             table.add("(d) incremental frame", "n/a: \(error)")
         }
