@@ -290,9 +290,10 @@ def run(opts) -> None:
         if not state["ready"]:
             raise BenchError(f"flood source not ready: {state['error'] or 'timeout / exited'}")
         screen.pump(time.monotonic() + 2.0)   # let the rate settle (and the first burst be drawn)
-        c0, w0 = cpu_seconds(pid), time.monotonic()
+        c0, f0, w0 = cpu_seconds(pid), cpu_seconds(flood.pid), time.monotonic()
         flooded, flood_missed = screen.keystrokes(opts.keys, opts.interval)
         flood_cpu = (cpu_seconds(pid) - c0) / (time.monotonic() - w0) * 100
+        flooder_cpu = (cpu_seconds(flood.pid) - f0) / (time.monotonic() - w0) * 100
         deadline = time.monotonic() + flood_seconds + 30
         while state["done"] is None and time.monotonic() < deadline and flood.poll() is None:
             screen.pump(time.monotonic() + 0.1)
@@ -321,6 +322,7 @@ def run(opts) -> None:
         print(f"Keys every {opts.interval * 1000:.0f} ms, alternately Ж/Ю, latency = write to first pty read holding its bytes.")
         print(f"Flood: {sent:,} messages sent in {fmt(seconds, 1)} s ({fmt(sent / seconds if seconds == seconds else float('nan'), 0)}/s); "
               f"stored by the node: {stored:,}" if isinstance(stored, int) else f"stored: {stored}")
+        print(f"The flood source's own CPU meanwhile: {fmt(flooder_cpu, 0)} % (same 2-core machine: {os.cpu_count()} cpus).")
         print(f"Screen output: {screen.output_bytes / 1e6:,.1f} MB over the run. "
               f"/quit: {'exited ' + str(rc) if rc is not None else 'did NOT exit within 10 s (killed)'}.")
     finally:

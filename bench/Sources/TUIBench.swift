@@ -158,6 +158,13 @@ enum TUIBench {
         for _ in 0..<frames { cached.time { sink &+= ChatScreen.render(state).rows.count } }
         add(&table, "(a) ChatScreen.render, wrapped rows cached", cached, target: true)
 
+        // (a) again with a crowded room: the sidebar sorts every peer each frame (only 56 rows show).
+        var crowded = state
+        crowded.peers = state.peers + (30..<150).map { SidebarPeer(key: key($0), label: label($0), connected: true) }
+        var crowdedFrames = Frames()
+        for _ in 0..<frames { crowdedFrames.time { sink &+= ChatScreen.render(crowded).rows.count } }
+        add(&table, "(a) the same with 150 peers in the sidebar", crowdedFrames, target: true)
+
         // (b) after a resize: every visible entry is wrapped again
         var resized = Frames()
         for i in 0..<frames {
