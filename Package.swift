@@ -36,7 +36,7 @@ let package = Package(
                                          .product(name: "Logging", package: "swift-log")],
                           swiftSettings: v5),
         .executableTarget(name: "p2p-chat-bench",
-                          dependencies: ["Network", "Persistence", .product(name: "Logging", package: "swift-log")], path: "bench/Sources",
+                          dependencies: ["Network", "Persistence", "TUI", .product(name: "Logging", package: "swift-log")], path: "bench/Sources",
                           swiftSettings: v5),
         .testTarget(name: "NetworkTests", dependencies: ["Network"], swiftSettings: v5),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"], swiftSettings: v5),
