@@ -39,6 +39,16 @@ final class ChatSession {
     let log = Logger(label: "p2p-chat.session")
     private(set) var isQuitting = false
     var diagnostics: Diagnostics!
+    /// One-line states of the discovery services (`mDNS: 2 peers`, `DHT: 14 peers, 1 lookup`), set by the App.
+    var discoverySources: [() -> String] = []
+
+    /// What discovery is doing now: each service's line, then the peers being redialed, if any.
+    var discoveryStatus: [String] {
+        var lines = discoverySources.map { $0() }
+        let waiting = knownPeers.waiting.count
+        if waiting > 0 { lines.append("redialing \(waiting) peer\(waiting == 1 ? "" : "s")") }
+        return lines
+    }
 
     init(host: Network.Host, reactor: Reactor, rooms: ChatRooms, history: History, frontend: Frontend) {
         self.host = host

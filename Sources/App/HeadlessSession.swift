@@ -131,7 +131,8 @@ final class HeadlessSession: Frontend {
             fields.append(("rooms", .array(rooms.pubsub.engine.topics(of: summary.peer).map { .string($0) })))
             return .object(fields)
         }
-        output.emit(.object([("event", .string("peers")), ("peers", .array(peers))]))
+        output.emit(.object([("event", .string("peers")), ("peers", .array(peers)),
+                             ("discovery", .array(session.discoveryStatus.map { .string($0) }))]))
     }
 
     func showRooms(current: String, rooms: [String]) {

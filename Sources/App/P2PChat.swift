@@ -124,16 +124,19 @@ struct P2PChat: ParsableCommand {
         // One front end: the full screen on a terminal, else JSON lines.
         let frontend: AnyObject
         let startSession: () throws -> Void
+        let chat: ChatSession
         if let terminal {
             let options = TUISession.Options(theme: theme, color: ColorOption(rawValue: color) ?? .auto,
                                              userThemes: ScreenChoice.userThemeDirectory)
             let session = TUISession(host: host, reactor: reactor, rooms: rooms, history: history,
                                      terminal: terminal, options: options)
             frontend = session
+            chat = session.session
             startSession = { try session.start(connectingTo: connectAddresses) }
         } else {
             let session = HeadlessSession(host: host, reactor: reactor, rooms: rooms, history: history, output: StandardOutput())
             frontend = session
+            chat = session.session
             startSession = { try session.start(connectingTo: connectAddresses) }
         }
         let dht = DHTService(host: host, node: Kademlia(localPeer: host.peerID, mode: dhtServer ? .server : DHTService.defaultMode(listenAddresses: host.listenAddresses)))
@@ -142,6 +145,7 @@ struct P2PChat: ParsableCommand {
             try startSession()
             let mdns = noMDNS ? nil : MDNSDiscovery.start(host: host, reactor: reactor)
             defer { mdns?.close() }
+            chat.discoverySources = [{ mdns?.status ?? (noMDNS ? "mDNS off" : "mDNS unavailable") }, { rendezvous.status }]
             let dhtLog = Logger(label: "p2p-chat.dht")
             DHTBootstrap.start(dht, addresses: DHTBootstrap.addresses(flags: bootstrapAddresses, log: dhtLog),
                                resolve: DHTBootstrap.dnsaddrResolver(reactor: reactor), log: dhtLog)

@@ -35,6 +35,16 @@ final class TUISession: Frontend {
     private var escapeTimer: TimerID?
     private var needsDraw = true
     private var needsBell = false
+    /// A key was handled: draw at the end of this tick whatever the frame budget says.
+    private var drawNow = true
+    private var lastDraw: Instant?
+    private var frameTimer: TimerID?
+    /// The sidebar's peers, recomputed only after membership, connections or nicks changed.
+    private var sidebarCache: (room: String, peers: [SidebarPeer])?
+    /// The completion list is stale (a new author spoke, the room or a nick changed).
+    private var nicksStale = true
+    /// PeerIDs of the base58 keys in `members`, decoded once.
+    private var peerIDs: [String: PeerID] = [:]
     private var chunk = [UInt8](repeating: 0, count: 16 << 10)
 
     var host: Network.Host { session.host }
@@ -92,6 +102,7 @@ final class TUISession: Frontend {
             // The clock moves on: after midnight, yesterday's lines show their date (a reflow only then).
             let now = Int64(Date().timeIntervalSince1970)
             for pane in self.scrollbacks.values { pane.formatter.now = now }
+            self.sidebarCache = nil
             self.needsDraw = true
             self.scheduleRefresh()
         }
@@ -117,11 +128,15 @@ final class TUISession: Frontend {
 
     func show(_ line: ChatLine) {
         let entry = entries.entry(line)
-        members[line.room, default: []].insert(line.author.base58)
+        let key = line.author.base58
+        if members[line.room, default: []].insert(key).inserted || entries.nicks[key] != line.message.username {
+            sidebarCache = nil
+            nicksStale = true
+        }
+        peerIDs[key] = line.author
         scrollback(for: line.room).append(entry)
         windows.noteEntry(in: line.room, mention: entry.mentionsMe)
         if entry.mentionsMe { needsBell = true }
-        input.nicks = recentNicks()
         needsDraw = true
     }
 
@@ -143,7 +158,7 @@ final class TUISession: Frontend {
     func showPeers(_ peers: [PeerSummary]) {
         let room = rooms.current
         let inRoom = sidebarPeers(of: room).filter { !$0.isOwn }
-        notice("\(inRoom.count) peer(s) in \(room), \(peers.count) connection(s):")
+        notice("\(inRoom.count) peer(s) in \(room), \(peers.count) connection(s); " + session.discoveryStatus.joined(separator: ", "))
         for peer in inRoom { notice("  \(peer.label) \(peer.key) \(peer.connected ? "connected" : "not connected")") }
     }
 
@@ -162,9 +177,9 @@ final class TUISession: Frontend {
 
     func showReport(_ event: JSON) { notice(event.rendered) }
 
-    func connected(_ peer: PeerID, _ info: ConnectionInfo) { needsDraw = true }
+    func connected(_ peer: PeerID, _ info: ConnectionInfo) { sidebarCache = nil; needsDraw = true }
 
-    func disconnected(_ peer: PeerID, reason: HostError?) { needsDraw = true }
+    func disconnected(_ peer: PeerID, reason: HostError?) { sidebarCache = nil; needsDraw = true }
 
     // MARK: Rooms and notices
 
@@ -220,16 +235,25 @@ final class TUISession: Frontend {
         return Set(peers.compactMap { entries.nicks[$0] }).subtracting([rooms.nick]).sorted()
     }
 
+    /// Our entry first, then every peer seen in or subscribed to `room`. Cached between changes: with a
+    /// hundred members and messages streaming in, rebuilding it every frame was a tenth of the CPU.
     private func sidebarPeers(of room: String) -> [SidebarPeer] {
+        if let cache = sidebarCache, cache.room == room { return cache.peers }
         let me = host.peerID.base58
         var keys = members[room] ?? []
-        for peer in rooms.pubsub.engine.peers(subscribedTo: room) { keys.insert(peer.base58) }
+        for peer in rooms.pubsub.engine.peers(subscribedTo: room) {
+            let key = peer.base58
+            keys.insert(key)
+            peerIDs[key] = peer
+        }
         members[room] = keys
         var peers = [SidebarPeer(key: me, label: ScreenEntries.label(nick: rooms.nick, peer: me), connected: true, isOwn: true)]
         for key in keys.sorted() where key != me {
-            let connected = (try? PeerID(key)).map { host.isConnected($0) } ?? false
+            if peerIDs[key] == nil { peerIDs[key] = try? PeerID(key) }
+            let connected = peerIDs[key].map { host.isConnected($0) } ?? false
             peers.append(SidebarPeer(key: key, label: entries.label(for: key), connected: connected))
         }
+        sidebarCache = (room, peers)
         return peers
     }
 
@@ -254,6 +278,11 @@ final class TUISession: Frontend {
     }
 
     private func handle(_ events: [InputEvent]) {
+        if nicksStale {
+            input.nicks = recentNicks()
+            nicksStale = false
+        }
+        drawNow = true
         for event in events {
             for outcome in input.handle(event) { apply(outcome) }
             needsDraw = true
@@ -293,7 +322,7 @@ final class TUISession: Frontend {
         case .number(let n): if !windows.select(number: n) { needsBell = true }
         }
         if let room = windows.currentRoom { try? rooms.select(room) }
-        input.nicks = recentNicks()
+        nicksStale = true
     }
 
     /// A submitted line: text to the room, or a command (the screen's own, or the session's).
@@ -315,6 +344,7 @@ final class TUISession: Frontend {
             }
         }
         if case .command(let command, _) = parsed, command.name == "nick" {
+            sidebarCache = nil
             entries.ownNick = rooms.nick
             for pane in scrollbacks.values { pane.formatter.ownNick = rooms.nick }
         }
@@ -359,10 +389,25 @@ final class TUISession: Frontend {
 
     // MARK: Drawing
 
+    /// Frames drawn for incoming messages alone are at least this far apart; keys draw at once. Under a
+    /// flood of messages this keeps the screen at ~60 frames/s and the CPU free for typing.
+    static let minFrameInterval: Duration = .milliseconds(16)
+
     private func drawIfNeeded() {
         if needsBell { terminal.bell(); needsBell = false }
         guard needsDraw else { return }
+        let now = reactor.preciseNow
+        if !drawNow, let lastDraw, now - lastDraw < Self.minFrameInterval {
+            if frameTimer == nil {
+                frameTimer = reactor.schedule(after: Self.minFrameInterval - (now - lastDraw)) { [weak self] in
+                    self?.frameTimer = nil   // the tick this wakes ends in beforeSleep, which draws
+                }
+            }
+            return
+        }
         needsDraw = false
+        drawNow = false
+        lastDraw = now
         syncWindows()   // rooms joined at start (the start room last, current) and by commands
         let room = windows.currentRoom ?? rooms.current
         let lineView = input.view(width: max(1, terminal.width))
@@ -371,7 +416,8 @@ final class TUISession: Frontend {
                              cursorColumn: lineView.cursorColumn - promptWidth, indicator: lineView.length?.text)
         let peers = sidebarPeers(of: room)
         let status = StatusInfo(ownLabel: ScreenEntries.label(nick: rooms.nick, peer: host.peerID.base58),
-                                roomMembers: peers.count - 1, connections: host.peers().count)
+                                roomMembers: peers.count - 1, connections: host.connectedPeerCount,
+                                discovery: session.discoveryStatus.joined(separator: " · "))
         let state = ScreenState(width: terminal.width, height: terminal.height, theme: theme, windows: windows,
                                 scrollback: scrollbacks[room], peers: peers, status: status, input: line)
         terminal.paint(ChatScreen.render(state))

@@ -19,6 +19,11 @@ struct MDNSHeadlessTests {
         try b.waitForMessage(content: "hello over mDNS", from: a.peer, room: room)
         try b.send("and back")
         try a.waitForMessage(content: "and back", from: b.peer, room: room)
+        // `/peers` says what discovery is doing.
+        try a.send("/peers")
+        let discovery = try a.waitFor("peers").strings("discovery")
+        #expect(discovery.first?.hasPrefix("mDNS: ") == true && discovery.first != "mDNS: 0 peers", "\(discovery)")
+        #expect(discovery.contains { $0.hasPrefix("DHT") }, "\(discovery)")
     }
 
     @Test("a --no-mdns node neither answers nor asks: mDNS nodes connect to each other, never to it")
@@ -34,6 +39,8 @@ struct MDNSHeadlessTests {
         try quiet.send("/peers")
         let peers = try quiet.waitFor("peers").objects("peers").compactMap { $0.string("peer") }
         #expect(!peers.contains(a.peer) && !peers.contains(b.peer), "the --no-mdns node has mDNS peers: \(peers)")
+        try quiet.send("/peers")
+        #expect(try quiet.waitFor("peers").strings("discovery").first == "mDNS off")
     }
 }
 

@@ -236,6 +236,9 @@ public final class Host {
 
     public var connectedPeers: [PeerID] { connectionByPeer.keys.sorted() }
 
+    /// How many peers are connected (O(1): the status line asks every frame).
+    public var connectedPeerCount: Int { connectionByPeer.count }
+
     public func isConnected(_ peer: PeerID) -> Bool { connectionByPeer[peer] != nil }
 
     public func peers() -> [PeerSummary] {

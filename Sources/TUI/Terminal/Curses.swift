@@ -154,7 +154,7 @@ public final class Terminal {
     private func paintRow(_ row: Row, at y: Int, width: Int) {
         var x = 0
         for span in row.spans {
-            let w = DisplayWidth.of(span.text)
+            let w = span.width   // measured once, when the span was made
             guard x + w <= width else { break }
             if w > 0 || !span.text.isEmpty {
                 wmove(stdscr, Int32(y), Int32(x))   // per span: a libc wcwidth that disagrees cannot shift the rest
