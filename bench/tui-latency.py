@@ -334,7 +334,7 @@ def run(opts) -> None:
                 flood.kill()
         if screen is not None:
             screen.close()
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not os.environ.get("TUI_LATENCY_KEEP"): shutil.rmtree(workdir, ignore_errors=True)
 
 
 def main() -> int:

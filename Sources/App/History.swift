@@ -29,20 +29,16 @@ final class History {
     /// How often the WAL is copied back into the database (instead of inside a commit; see `Store`).
     static let checkpointInterval: Duration = .seconds(1)
 
-    /// Moves WAL checkpoints off the commit path: SQLite's automatic ones off, a passive one per interval.
+    /// Moves WAL checkpoints off the commit path and off the reactor thread: SQLite's automatic ones off,
+    /// a passive one per interval on the store's checkpoint thread (`Store.startBackgroundCheckpoints`).
     func scheduleCheckpoints(on reactor: Reactor) {
-        do { try store.setAutomaticCheckpoints(false) } catch {
+        do {
+            try store.setAutomaticCheckpoints(false)
+            try store.startBackgroundCheckpoints(every: Self.checkpointInterval)
+        } catch {
             log.warning("keeping automatic checkpoints: \(error)")
-            return
+            try? store.setAutomaticCheckpoints(true)
         }
-        func tick() {
-            reactor.schedule(after: Self.checkpointInterval) { [weak self] in
-                guard let self, !self.isClosed else { return }
-                do { try self.store.checkpoint() } catch { self.log.warning("checkpoint: \(error)") }
-                tick()
-            }
-        }
-        tick()
     }
 
     /// Commits `line`; returns once it is stored (on disk, or in memory after a failure).

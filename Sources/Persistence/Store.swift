@@ -30,6 +30,8 @@ public final class Store {
     public let path: String
     let queue: DatabaseQueue
     private let lock: DirectoryLock?
+    private let durability: Durability
+    private var checkpointer: Checkpointer?
 
     public let messages: MessageStore
     public let rooms: RoomStore
@@ -56,6 +58,7 @@ public final class Store {
     init(path: String, durability: Durability, lock: DirectoryLock?, migratedUpTo target: String? = nil) throws {
         self.path = path
         self.lock = lock
+        self.durability = durability
         var config = Configuration()
         config.label = "p2p-chat.store"
         config.prepareDatabase { db in
@@ -109,8 +112,30 @@ public final class Store {
         }
     }
 
+    /// Runs passive checkpoints every `interval` on a thread of its own (`Checkpointer`), so the fsync
+    /// they end with never holds the caller's thread. Pair with `setAutomaticCheckpoints(false)`. A no-op
+    /// for an in-memory store.
+    public func startBackgroundCheckpoints(every interval: Duration) throws {
+        guard path != ":memory:", checkpointer == nil else { return }
+        let checkpointer = try Self.run("opening the checkpoint connection") {
+            try Checkpointer(path: path, durability: durability, interval: interval)
+        }
+        checkpointer.start()
+        self.checkpointer = checkpointer
+    }
+
+    /// Background checkpoints completed and failed so far.
+    public var backgroundCheckpoints: (completed: Int, failed: Int) { checkpointer?.counts ?? (0, 0) }
+
+    /// Waits for `count` background checkpoints in all (tests): false after `timeout` seconds.
+    public func waitForBackgroundCheckpoints(_ count: Int, timeout: Double) -> Bool {
+        checkpointer?.waitForCheckpoints(count, timeout: timeout) ?? false
+    }
+
     /// Closes the connection (the WAL is checkpointed into the file) and releases the directory lock.
     public func close() {
+        checkpointer?.stop()
+        checkpointer = nil
         try? queue.close()
         lock?.release()
     }

@@ -14,10 +14,10 @@ struct TerminalTests {
         /// Left in place when a test starts another node on it.
         var keepsDataDir = false
 
-        init(room: String, nick: String, connect: [String] = [], dataDir: URL? = nil,
+        init(room: String, nick: String, connect: [String] = [], dataDir: URL? = nil, listen: String = "/ip4/127.0.0.1/tcp/0",
              width: Int = 100, height: Int = 30, environment: [String: String] = [:]) throws {
             self.dataDir = try dataDir ?? InteropEnvironment.temporaryDirectory("screen")
-            var command = [try InteropEnvironment.requireBinary(), "--listen", "/ip4/127.0.0.1/tcp/0",
+            var command = [try InteropEnvironment.requireBinary(), "--listen", listen,
                            "--data-dir", self.dataDir.path, "--room", room, "--nick", nick, "--no-mdns"]
             for addr in connect { command += ["--connect", addr] }
             terminal = try TmuxTerminal(command, width: width, height: height, environment: [
@@ -130,6 +130,56 @@ struct TerminalTests {
         try node.terminal.waitFor(text: "alice joined")
         kill(try node.pid(), signal)
         try node.expectRestored("signal \(signal)", status: 128 + signal)
+    }
+
+    /// A TCP port on 127.0.0.1 that was free a moment ago.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw TmuxTerminal.Failure(description: "no free port: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    @Test("two full-screen nodes on loopback: each line on the other's screen, the peer in the sidebar, a resize redraw, clean terminals after /quit")
+    func twoScreens() throws {
+        let room = Self.uniqueRoom("two")
+        // Alice's identity first (a short headless run on her data directory), so Bob can dial her PeerID.
+        let aliceDir = try InteropEnvironment.temporaryDirectory("screen-alice")
+        let probe = try ChatNode(name: "alice-identity", dataDir: aliceDir)
+        let alicePeer = probe.peer
+        try probe.send("/quit")
+        #expect(try probe.process.waitForExit() == 0)
+        let port = try Self.freePort()
+        let alice = try ScreenNode(room: room, nick: "alice", dataDir: aliceDir, listen: "/ip4/127.0.0.1/tcp/\(port)")
+        try alice.terminal.waitFor(text: "alice·")
+        let bob = try ScreenNode(room: room, nick: "bob", connect: ["/ip4/127.0.0.1/tcp/\(port)/p2p/\(alicePeer)"])
+        try alice.terminal.waitFor("bob in alice's room") { $0.contains("1 in room") && $0.contains("● bob·") }
+        try bob.terminal.waitFor("alice in bob's room") { $0.contains("1 in room") && $0.contains("● alice·\(alicePeer.suffix(4))") }
+
+        try alice.say("hello bob, from alice's screen")
+        var screen = try bob.terminal.waitFor(text: "hello bob, from alice's screen")
+        #expect(screen.contains("<alice·\(alicePeer.suffix(4))>"), "alice's label on bob's screen:\n\(screen)")
+        try bob.say("hi alice, typed on bob's screen")
+        try alice.terminal.waitFor(text: "hi alice, typed on bob's screen")
+
+        try bob.terminal.resize(width: 60, height: 16)
+        screen = try bob.terminal.waitFor("bob's narrow redraw") { !$0.contains("│") && $0.contains("hello bob") }
+        for line in screen.split(separator: "\n") { #expect(line.count <= 60, "every row fits 60 columns: \(line)") }
+        try bob.terminal.resize(width: 100, height: 30)
+        try bob.terminal.waitFor("bob's wide redraw, sidebar back") { $0.contains("│") && $0.contains("● alice·") }
+
+        try bob.say("/quit")
+        try bob.expectRestored("bob's /quit")
+        try alice.terminal.waitFor(text: "← bob·")   // bob's leave, flushed before he quit, on alice's screen
+        try alice.say("/quit")
+        try alice.expectRestored("alice's /quit")
     }
 
     @Test("chat with a headless peer: our line reaches it, its lines show with its nick, hostile text shows as escapes")
