@@ -160,20 +160,27 @@ struct TerminalTests {
         let alice = try ScreenNode(room: room, nick: "alice", dataDir: aliceDir, listen: "/ip4/127.0.0.1/tcp/\(port)")
         try alice.terminal.waitFor(text: "alice·")
         let bob = try ScreenNode(room: room, nick: "bob", connect: ["/ip4/127.0.0.1/tcp/\(port)/p2p/\(alicePeer)"])
-        try alice.terminal.waitFor("bob in alice's room") { $0.contains("1 in room") && $0.contains("● bob·") }
-        try bob.terminal.waitFor("alice in bob's room") { $0.contains("1 in room") && $0.contains("● alice·\(alicePeer.suffix(4))") }
+        let aliceSuffix = String(alicePeer.suffix(4))
+        // Bob's own label (nick·last 4 of his PeerID) is on his status line.
+        let bobScreen = try bob.terminal.waitFor("bob's status line") { $0.contains("bob·") }
+        let bobSuffix = String(bobScreen.components(separatedBy: "bob·")[1].prefix(4))
+        // Each sees the other in the room and in the sidebar, connected (the nick arrives with their first line).
+        try alice.terminal.waitFor("bob in alice's sidebar") { $0.contains("1 in room") && $0.contains("·\(bobSuffix)") }
+        try bob.terminal.waitFor("alice in bob's sidebar") { $0.contains("1 in room") && $0.contains("·\(aliceSuffix)") }
 
         try alice.say("hello bob, from alice's screen")
         var screen = try bob.terminal.waitFor(text: "hello bob, from alice's screen")
-        #expect(screen.contains("<alice·\(alicePeer.suffix(4))>"), "alice's label on bob's screen:\n\(screen)")
+        #expect(screen.contains("<alice·\(aliceSuffix)>"), "alice's label on bob's screen:\n\(screen)")
         try bob.say("hi alice, typed on bob's screen")
-        try alice.terminal.waitFor(text: "hi alice, typed on bob's screen")
+        screen = try alice.terminal.waitFor(text: "hi alice, typed on bob's screen")
+        #expect(screen.contains("<bob·\(bobSuffix)>"), "bob's label on alice's screen:\n\(screen)")
+        try alice.terminal.waitFor("bob's nick in alice's sidebar") { $0.contains("● bob·\(bobSuffix)") }
 
         try bob.terminal.resize(width: 60, height: 16)
         screen = try bob.terminal.waitFor("bob's narrow redraw") { !$0.contains("│") && $0.contains("hello bob") }
         for line in screen.split(separator: "\n") { #expect(line.count <= 60, "every row fits 60 columns: \(line)") }
         try bob.terminal.resize(width: 100, height: 30)
-        try bob.terminal.waitFor("bob's wide redraw, sidebar back") { $0.contains("│") && $0.contains("● alice·") }
+        try bob.terminal.waitFor("bob's wide redraw, sidebar back") { $0.contains("│") && $0.contains("● alice·\(aliceSuffix)") }
 
         try bob.say("/quit")
         try bob.expectRestored("bob's /quit")
