@@ -39,6 +39,8 @@ final class ChatSession {
     let log = Logger(label: "p2p-chat.session")
     private(set) var isQuitting = false
     var diagnostics: Diagnostics!
+    /// `--connect` addresses not yet connected or failed: their failures are shown, others only logged.
+    private var userDials: Set<String> = []
     /// One-line states of the discovery services (`mDNS: 2 peers`, `DHT: 14 peers, 1 lookup`), set by the App.
     var discoverySources: [() -> String] = []
 
@@ -73,7 +75,10 @@ final class ChatSession {
         // The rooms of the last run, then the start room (last, so it is current); each shows its history first.
         for room in history.joinedRooms where room != startRoom && ChatRooms.isValidRoom(room) { join(room) }
         join(startRoom)
-        for address in addresses { host.dial(address) }
+        for address in addresses {
+            userDials.insert(address.description)
+            host.dial(address)
+        }
         knownPeers.redialAll(with: host)
     }
 
@@ -258,6 +263,7 @@ final class ChatSession {
     private func handle(_ event: HostEvent) {
         switch event {
         case .connected(let peer, let info):
+            userDials = userDials.filter { (try? Multiaddr($0))?.peerID != peer }
             knownPeers.connected(peer, info)
             frontend.connected(peer, info)
         case .disconnected(let peer, let reason):
@@ -267,8 +273,15 @@ final class ChatSession {
             log.info("identified \(peer): \(info.agentVersion ?? "?")")
             knownPeers.identified(peer, info)
         case .dialFailed(let address, let reason):
-            if knownPeers.dialFailed(address, reason: reason, host: host) { return }
-            frontend.showError("dial \(address) failed: \(reason)")
+            // Only a dial the user asked for (`--connect`) is an error to show; discovery's and the
+            // redialer's failures are expected (peers come and go) and only logged.
+            let asked = userDials.remove(address.description) != nil
+            let redialing = knownPeers.dialFailed(address, reason: reason, host: host)
+            if asked && !redialing {
+                frontend.showError("dial \(address) failed: \(reason)")
+            } else {
+                log.info("dial \(address) failed: \(reason)")
+            }
         case .inboundFailed(let remote, let reason):
             log.info("inbound from \(remote) failed: \(reason)")
         case .pingResult(let peer, _) where lingering.contains(peer):
