@@ -141,10 +141,12 @@ enum StoreBench {
         startup.print()
     }
 
-    /// Starts the `p2p-chat` beside this executable on `dataDir`, times exec → `ready`, reads VmRSS, quits it.
+    /// Starts `$P2P_CHAT_BIN`, else the `p2p-chat` beside this executable, on `dataDir`; times exec → `ready`,
+    /// reads VmRSS, quits it. (`make static` then `P2P_CHAT_BIN=.build/p2p-chat` measures the shipped binary.)
     static func binaryStartup(dataDir: String) throws -> (seconds: Double, rssBytes: Double, anonBytes: Double)? {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent().appendingPathComponent("p2p-chat").path
+        let binary = ProcessInfo.processInfo.environment["P2P_CHAT_BIN"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+                .deletingLastPathComponent().appendingPathComponent("p2p-chat").path
         guard FileManager.default.isExecutableFile(atPath: binary) else { return nil }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
