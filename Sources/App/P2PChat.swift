@@ -53,6 +53,9 @@ struct P2PChat: ParsableCommand {
     @Flag(name: .customLong("enable-perf"), help: "Serve the /perf/1.0.0 throughput protocol to peers.")
     var enablePerf = false
 
+    @Flag(name: .customLong("no-dht"), help: "Do not use the Kademlia DHT (no bootstrap peers, no room rendezvous): LAN and --connect only.")
+    var noDHT = false
+
     @Flag(name: .customLong("no-mdns"), help: "Do not discover peers on the local network by mDNS.")
     var noMDNS = false
 
@@ -64,7 +67,7 @@ struct P2PChat: ParsableCommand {
     var bootstrapAddresses: [Multiaddr] = []
 
     enum CodingKeys: String, CodingKey {
-        case room, nick, dataDir, listen, connect, bootstrap, dhtServer, headless, theme, color, enablePerf, noMDNS, logLevel
+        case room, nick, dataDir, listen, connect, bootstrap, dhtServer, noDHT, headless, theme, color, enablePerf, noMDNS, logLevel
     }
 
     mutating func validate() throws {
@@ -77,6 +80,7 @@ struct P2PChat: ParsableCommand {
         }
         connectAddresses = try connect.map { try parse($0, "connect") }
         bootstrapAddresses = try bootstrap.map { try parse($0, "bootstrap") }
+        if noDHT && (!bootstrap.isEmpty || dhtServer) { throw ValidationError("--no-dht cannot be used with --bootstrap or --dht-server") }
         guard ColorOption(rawValue: color) != nil else { throw ValidationError("--color \(color): use auto, always or never") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel): unknown level") }
         let startRoom = room ?? ProcessInfo.processInfo.environment["CHAT_TOPIC"].flatMap { $0.isEmpty ? nil : $0 }
@@ -139,17 +143,20 @@ struct P2PChat: ParsableCommand {
             chat = session.session
             startSession = { try session.start(connectingTo: connectAddresses) }
         }
-        let dht = DHTService(host: host, node: Kademlia(localPeer: host.peerID, mode: dhtServer ? .server : DHTService.defaultMode(listenAddresses: host.listenAddresses)))
-        let rendezvous = Rendezvous(dht: dht, reactor: reactor, rooms: { rooms.rooms }, peerCount: { pubsub.engine.peers(subscribedTo: $0).count })
+        let dht = noDHT ? nil : DHTService(host: host, node: Kademlia(localPeer: host.peerID, mode: dhtServer ? .server : DHTService.defaultMode(listenAddresses: host.listenAddresses)))
+        let rendezvous = dht.map { Rendezvous(dht: $0, reactor: reactor, rooms: { rooms.rooms }, peerCount: { pubsub.engine.peers(subscribedTo: $0).count }) }
         do {
             try startSession()
             let mdns = noMDNS ? nil : MDNSDiscovery.start(host: host, reactor: reactor)
             defer { mdns?.close() }
-            chat.discoverySources = [{ mdns?.status ?? (noMDNS ? "mDNS off" : "mDNS unavailable") }, { rendezvous.status }]
-            let dhtLog = Logger(label: "p2p-chat.dht")
-            DHTBootstrap.start(dht, addresses: DHTBootstrap.addresses(flags: bootstrapAddresses, log: dhtLog),
-                               resolve: DHTBootstrap.dnsaddrResolver(reactor: reactor), log: dhtLog)
-            rendezvous.start()
+            chat.discoverySources = [{ mdns?.status ?? (noMDNS ? "mDNS off" : "mDNS unavailable") },
+                                     { rendezvous?.status ?? "DHT off" }]
+            if let dht, let rendezvous {
+                let dhtLog = Logger(label: "p2p-chat.dht")
+                DHTBootstrap.start(dht, addresses: DHTBootstrap.addresses(flags: bootstrapAddresses, log: dhtLog),
+                                   resolve: DHTBootstrap.dnsaddrResolver(reactor: reactor), log: dhtLog)
+                rendezvous.start()
+            }
             try withExtendedLifetime((dht, rendezvous, frontend)) { try reactor.run() }
         } catch {
             terminal?.close()   // so the error is printed on the normal screen

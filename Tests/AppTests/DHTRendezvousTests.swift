@@ -22,7 +22,7 @@ struct DHTRendezvousTests {
 
     @Test("without --bootstrap: RSA public peers are skipped with a log line, va1's /dnsaddr is resolved, all quietly")
     func defaultBootstrapIsQuiet() throws {
-        let node = try ChatNode(name: "p2p-chat-alone", extraArguments: ["--room", "dht-alone"])
+        let node = try ChatNode(name: "p2p-chat-alone", extraArguments: ["--room", "dht-alone"], dht: true)
         #expect(try node.rooms().current == "dht-alone")
         #expect(!node.process.events.contains { $0.string("event") == "error" })
         let log = try String(contentsOf: node.dataDir.appendingPathComponent("p2p-chat.log"), encoding: .utf8)

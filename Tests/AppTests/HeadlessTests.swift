@@ -52,6 +52,15 @@ struct HeadlessTests {
         #expect(!process.stderrTail().isEmpty, "a message on stderr")
     }
 
+    @Test("--no-dht with --dht-server or --bootstrap is a usage error (64)", arguments: [
+        ["--dht-server"], ["--bootstrap", "/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWKnDdG3iXw9eTFijk3EWSunZcFi54Zka4wmtqtt6rPxc8"],
+    ])
+    func noDHTConflicts(_ extra: [String]) throws {
+        let (status, process) = try run(["--headless", "--listen", "/ip4/127.0.0.1/tcp/0", "--no-dht"] + extra)
+        #expect(status == 64, "exit status\(process.diagnostics())")
+        #expect(process.stderrTail().contains("--no-dht"), "stderr names the conflict")
+    }
+
     @Test("a bad --connect multiaddr exits 64")
     func badConnectAddress() throws {
         let (status, process) = try run(["--headless", "--listen", "/ip4/127.0.0.1/tcp/0", "--connect", "/ip4/1.2.3/tcp/1"])

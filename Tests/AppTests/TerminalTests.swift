@@ -18,7 +18,7 @@ struct TerminalTests {
              width: Int = 100, height: Int = 30, environment: [String: String] = [:]) throws {
             self.dataDir = try dataDir ?? InteropEnvironment.temporaryDirectory("screen")
             var command = [try InteropEnvironment.requireBinary(), "--listen", listen,
-                           "--data-dir", self.dataDir.path, "--room", room, "--nick", nick, "--no-mdns"]
+                           "--data-dir", self.dataDir.path, "--room", room, "--nick", nick, "--no-mdns", "--no-dht"]
             for addr in connect { command += ["--connect", addr] }
             terminal = try TmuxTerminal(command, width: width, height: height, environment: [
                 "XDG_DATA_HOME": self.dataDir.appendingPathComponent("xdg").path,
@@ -295,7 +295,7 @@ struct TerminalTests {
         let dir = try InteropEnvironment.temporaryDirectory("dumb")
         defer { try? FileManager.default.removeItem(at: dir) }
         let terminal = try TmuxTerminal([try InteropEnvironment.requireBinary(), "--listen", "/ip4/127.0.0.1/tcp/0",
-                                         "--data-dir", dir.path, "--no-mdns"],
+                                         "--data-dir", dir.path, "--no-mdns", "--no-dht"],
                                         environment: ["TERM": "dumb", "XDG_DATA_HOME": dir.path + "/xdg"])
         let screen = try terminal.waitFor(text: "\"event\":\"ready\"")
         #expect(screen.contains("no usable terminal (TERM=dumb"), "the notice:\n\(screen)")
@@ -310,7 +310,7 @@ struct TerminalTests {
         let dir = try InteropEnvironment.temporaryDirectory("notty")
         defer { try? FileManager.default.removeItem(at: dir) }
         let process = try LineProcess(try InteropEnvironment.requireBinary(),
-                                      ["--listen", "/ip4/127.0.0.1/tcp/0", "--data-dir", dir.path, "--no-mdns"], name: "p2p-chat",
+                                      ["--listen", "/ip4/127.0.0.1/tcp/0", "--data-dir", dir.path, "--no-mdns", "--no-dht"], name: "p2p-chat",
                                       environment: ChatNode.childEnvironment(dir))
         try process.waitFor(event: "ready")
         process.closeStdin()

@@ -12,11 +12,12 @@ final class ChatNode {
     /// The first advertised 127.0.0.1 address (with its /p2p suffix).
     var loopbackAddr: String { addrs.first { $0.hasPrefix("/ip4/127.0.0.1/") } ?? addrs.first ?? "" }
 
-    /// `mdns: false` (the default) passes `--no-mdns`, so tests running side by side never find each other.
+    /// `mdns: false` (the default) passes `--no-mdns`, so tests running side by side never find each other;
+    /// `dht: false` (the default, unless `--bootstrap` or `--dht-server` is given) passes `--no-dht`.
     /// `wrapper` runs the binary through a command (`ip netns exec NS`).
     init(name: String = "p2p-chat", connect: [String] = [], enablePerf: Bool = false,
          dataDir: URL? = nil, extraArguments: [String] = [], readyTimeout: Double = 30, mdns: Bool = false,
-         wrapper: [String] = []) throws {
+         dht: Bool = false, wrapper: [String] = []) throws {
         if let dataDir {
             self.dataDir = dataDir
             ownsDataDir = false
@@ -28,6 +29,10 @@ final class ChatNode {
         for addr in connect { arguments += ["--connect", addr] }
         if enablePerf { arguments.append("--enable-perf") }
         if !mdns { arguments.append("--no-mdns") }
+        // Hermetic unless a test is about the DHT: no public bootstrap peers (CI may have Internet).
+        if !extraArguments.contains("--bootstrap") && !extraArguments.contains("--dht-server") && !dht {
+            arguments.append("--no-dht")
+        }
         arguments += extraArguments
         let binary = try InteropEnvironment.requireBinary()
         process = try LineProcess(wrapper.first ?? binary, wrapper.dropFirst() + (wrapper.isEmpty ? [] : [binary]) + arguments, name: name,
