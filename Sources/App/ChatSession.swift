@@ -276,7 +276,7 @@ final class ChatSession {
             // Only a dial the user asked for (`--connect`) is an error to show; discovery's and the
             // redialer's failures are expected (peers come and go) and only logged.
             let asked = userDials.remove(address.description) != nil
-            let redialing = knownPeers.dialFailed(address, reason: reason, host: host)
+            let redialing = knownPeers.dialFailed(address, reason: reason)
             if asked && !redialing {
                 frontend.showError("dial \(address) failed: \(reason)")
             } else {

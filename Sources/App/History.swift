@@ -31,7 +31,7 @@ final class History {
 
     /// Moves WAL checkpoints off the commit path and off the reactor thread: SQLite's automatic ones off,
     /// a passive one per interval on the store's checkpoint thread (`Store.startBackgroundCheckpoints`).
-    func scheduleCheckpoints(on reactor: Reactor) {
+    func startCheckpoints() {
         do {
             try store.setAutomaticCheckpoints(false)
             try store.startBackgroundCheckpoints(every: Self.checkpointInterval)

@@ -56,7 +56,7 @@ final class KnownPeers {
     var waiting: [PeerID] { keeper?.waiting ?? [] }
 
     /// True when `address` is one of our redials (logged here, not shown).
-    func dialFailed(_ address: Multiaddr, reason: HostError, host: Network.Host) -> Bool {
+    func dialFailed(_ address: Multiaddr, reason: HostError) -> Bool {
         guard let peer = address.peerID, kept.contains(peer) else { return false }
         log.info("redial \(address) failed: \(reason)")
         return true

@@ -121,7 +121,7 @@ struct P2PChat: ParsableCommand {
         let pubsub = PubSubService(host: host, engine: engine)
         let startRoom = room ?? ProcessInfo.processInfo.environment["CHAT_TOPIC"].flatMap { $0.isEmpty ? nil : $0 }
         let history = History(store: store)
-        history.scheduleCheckpoints(on: reactor)
+        history.startCheckpoints()
         let savedNick = history.savedNick.flatMap { ChatRooms.isValidNick($0) ? $0 : nil }
         let rooms = ChatRooms(pubsub: pubsub, me: host.peerID, nick: nick ?? savedNick,
                               room: startRoom ?? ChatRooms.defaultRoom)
