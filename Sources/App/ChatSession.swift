@@ -69,7 +69,8 @@ final class ChatSession {
         }
         history.onError = { [unowned self] in self.frontend.showError($0) }
         // Committed before shown: a line that was printed is on disk, whatever happens next.
-        rooms.onLine = { [unowned self] in self.history.record($0); self.frontend.show($0) }
+        rooms.onLine = { [unowned self] in self.history.record($0); self.frontend.show($0); self.armIndexer() }
+        armIndexer()   // lines a killed run stored but did not index
         let startRoom = rooms.current
         frontend.sessionStarted(self)
         // The rooms of the last run, then the start room (last, so it is current); each shows its history first.
@@ -80,6 +81,19 @@ final class ChatSession {
             host.dial(address)
         }
         knownPeers.redialAll(with: host)
+    }
+
+    // MARK: Search index
+
+    private var indexTimer: TimerID?
+
+    /// Indexes stored lines for `/search` shortly after they arrive, in batches, until none is left.
+    private func armIndexer() {
+        guard indexTimer == nil, !isClosing else { return }
+        indexTimer = reactor.schedule(after: History.indexDelay) { [unowned self] in
+            self.indexTimer = nil
+            if !self.isClosing && self.history.indexForSearch() { self.armIndexer() }
+        }
     }
 
     // MARK: Quit
@@ -121,7 +135,9 @@ final class ChatSession {
         guard !isClosing else { return }
         isClosing = true
         if let lingerTimer { reactor.cancel(lingerTimer) }
+        if let indexTimer { reactor.cancel(indexTimer) }
         lingerTimer = nil
+        indexTimer = nil
         host.close()
         frontend.sessionClosed()   // before the store closes: the full screen saves read markers
         history.close()

@@ -63,6 +63,22 @@ final class History {
         }
     }
 
+    /// How long after a stored line the search indexer runs, and the most lines it indexes per run.
+    static let indexDelay: Duration = .milliseconds(100)
+    static let indexBatch = 128
+
+    /// Moves up to `indexBatch` stored lines into the search index (`MessageStore.indexPending`); true when
+    /// more are waiting. Runs from a timer, never between a line's commit and its showing.
+    func indexForSearch() -> Bool {
+        guard !isClosed, fallback == nil else { return false }
+        do {
+            return try store.messages.indexPending(limit: Self.indexBatch) == Self.indexBatch
+        } catch {
+            log.warning("indexing for search: \(error)")   // `/search` indexes what is left itself
+            return false
+        }
+    }
+
     /// Messages stored, all rooms (for `ready`).
     var messageCount: Int {
         stores.reduce(0) { $0 + ((try? $1.messages.count()) ?? 0) }

@@ -102,8 +102,10 @@ public struct MessageStore {
     /// Messages whose content matches every word of `text` (each word a prefix, any case or accent),
     /// newest first. The words are quoted as FTS5 strings, so quotes, `*`, `NEAR`, `AND` or `:` in the
     /// text are searched for, never run as query syntax.
+    /// Rows still waiting for the indexer are indexed first, so a search sees every stored message.
     public func search(_ text: String, room: String? = nil, limit: Int = 50) throws -> [MessageRecord] {
         guard let query = Self.ftsQuery(text) else { return [] }
+        while try indexPending(limit: Self.indexBatch) == Self.indexBatch {}
         return try Store.run("search") {
             try queue.read { db in
                 try Self.fetch(db, sql: """
@@ -113,6 +115,35 @@ public struct MessageStore {
                     ORDER BY messages_fts.rowid DESC LIMIT ?
                     """, [query, room, room, max(0, limit)])
             }
+        }
+    }
+
+    /// The most rows `indexPending` takes in one transaction by default.
+    public static let indexBatch = 256
+
+    /// Moves up to `limit` stored-but-unsearchable messages (oldest first) into the FTS5 index, in one
+    /// transaction; returns how many. A commit only queues its row (`fts_pending`): FTS5 pays its
+    /// per-transaction cost once per batch here, not once per shown message.
+    @discardableResult
+    public func indexPending(limit: Int = indexBatch) throws -> Int {
+        try Store.run("index messages for search") {
+            try queue.write { db in
+                let seqs = try Int64.fetchAll(db, sql: "SELECT seq FROM fts_pending ORDER BY seq LIMIT ?", arguments: [max(0, limit)])
+                guard let last = seqs.last else { return 0 }
+                try db.execute(sql: """
+                    INSERT INTO messages_fts(rowid, content)
+                        SELECT m.seq, m.content FROM fts_pending p JOIN messages m ON m.seq = p.seq WHERE p.seq <= ?;
+                    DELETE FROM fts_pending WHERE seq <= ?;
+                    """, arguments: [last, last])
+                return seqs.count
+            }
+        }
+    }
+
+    /// Messages stored but not yet in the search index.
+    public func pendingIndexCount() throws -> Int {
+        try Store.run("count unindexed messages") {
+            try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fts_pending") ?? 0 }
         }
     }
 

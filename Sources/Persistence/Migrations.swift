@@ -9,13 +9,15 @@ import GRDB
 /// rooms        name · joined · read_seq (read marker: the last message seen) · updated_at
 /// settings     key · value (nick, theme, …)
 /// peers        peer_id · addresses (JSON array of multiaddr strings) · agent · last_seen · last_connected
-/// messages_fts FTS5 over messages.content (external content, kept by triggers)
+/// messages_fts FTS5 over messages.content (external content; rows enter it in batches, off the commit path)
+/// fts_pending  seq: messages stored but not yet in messages_fts (the indexer's queue, kept by a trigger)
 /// counters     name · value: the number of messages, kept by triggers (start-up reads it in O(1))
 /// ```
 /// Times are Unix milliseconds, except `sent_at`: the chat JSON's `timestamp`, in seconds, as the sender wrote it.
 enum Migrations {
     /// Identifiers in order; the last one is the current schema.
-    static let identifiers = ["v1-messages", "v2-rooms-settings", "v3-peers", "v4-messages-fts", "v5-message-count"]
+    static let identifiers = ["v1-messages", "v2-rooms-settings", "v3-peers", "v4-messages-fts", "v5-message-count",
+                              "v6-fts-deferred"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -96,6 +98,32 @@ enum Migrations {
                 END;
                 CREATE TRIGGER messages_count_delete AFTER DELETE ON messages BEGIN
                     UPDATE counters SET value = value - 1 WHERE name = 'messages';
+                END;
+                """)
+        }
+        migrator.registerMigration("v6-fts-deferred") { db in
+            // Indexing a row inside its own commit cost most of a commit (FTS5 writes a segment per
+            // transaction), and a message is shown only after its commit. Now a commit queues the row in
+            // fts_pending, and `MessageStore.indexPending` moves queued rows into messages_fts in batches (a
+            // timer, and every search first). Deleting or editing a row that is still queued only touches the
+            // queue: FTS5's external-content 'delete' must only see rows it has indexed.
+            try db.execute(sql: """
+                CREATE TABLE fts_pending (seq INTEGER PRIMARY KEY);
+                DROP TRIGGER messages_fts_insert;
+                DROP TRIGGER messages_fts_delete;
+                DROP TRIGGER messages_fts_update;
+                CREATE TRIGGER messages_fts_queue AFTER INSERT ON messages BEGIN
+                    INSERT INTO fts_pending (seq) VALUES (new.seq);
+                END;
+                CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+                    INSERT INTO messages_fts(messages_fts, rowid, content)
+                        SELECT 'delete', old.seq, old.content WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE seq = old.seq);
+                    DELETE FROM fts_pending WHERE seq = old.seq;
+                END;
+                CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages
+                WHEN NOT EXISTS (SELECT 1 FROM fts_pending WHERE seq = old.seq) BEGIN
+                    INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.seq, old.content);
+                    INSERT INTO messages_fts(rowid, content) VALUES (new.seq, new.content);
                 END;
                 """)
         }

@@ -64,4 +64,31 @@ struct SearchTests {
         #expect(MessageStore.ftsQuery("he said \"hi\"") == "\"he\"* \"said\"* \"\"\"hi\"\"\"*")
         #expect(MessageStore.ftsQuery(" \t ") == nil)
     }
+
+    @Test("a commit only queues its row; the indexer (or a search) makes it searchable, in batches")
+    func deferredIndexing() throws {
+        let store = try Store.inMemory()
+        for i in 1...300 { try store.messages.insert(message(i, content: "needle \(i)")) }
+        #expect(try store.messages.pendingIndexCount() == 300)
+        #expect(try store.messages.indexPending(limit: 100) == 100)
+        #expect(try store.messages.pendingIndexCount() == 200)
+        #expect(try store.messages.search("needle", limit: 1000).count == 300, "a search indexes the rest first")
+        #expect(try store.messages.pendingIndexCount() == 0)
+        #expect(try store.messages.indexPending() == 0)
+        try store.execute("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)")   // throws when the index and the table disagree
+    }
+
+    @Test("deleting or editing a row keeps the index exact, indexed or still queued")
+    func deleteAndUpdate() throws {
+        let store = try Store.inMemory()
+        for i in 1...4 { try store.messages.insert(message(i, content: "apple \(i)")) }
+        try store.messages.indexPending(limit: 2)   // 1, 2 indexed; 3, 4 queued
+        try store.execute("DELETE FROM messages WHERE seq IN (1, 3)")
+        try store.execute("UPDATE messages SET content = 'banana 2' WHERE seq = 2")
+        try store.execute("UPDATE messages SET content = 'banana 4' WHERE seq = 4")
+        #expect(try store.messages.pendingIndexCount() == 1)
+        #expect(try store.messages.search("apple").isEmpty)
+        #expect(try store.messages.search("banana").map(\.content) == ["banana 4", "banana 2"])
+        try store.execute("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)")   // throws when the index and the table disagree
+    }
 }
