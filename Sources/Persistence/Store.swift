@@ -22,6 +22,9 @@ public final class Store {
         case normal = "NORMAL", full = "FULL"
     }
 
+    /// How long a statement waits for another connection's write lock (the checkpoint thread's) before failing.
+    public static let busyTimeout: Double = 5
+
     /// The database file name inside the data directory, and the lock file beside it.
     public static let fileName = "chat.sqlite"
     public static let lockFileName = "lock"
@@ -64,6 +67,9 @@ public final class Store {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue)")
         }
+        // The checkpoint thread's connection writes too (one tiny write per checkpoint, see `Checkpointer`):
+        // a commit that meets it waits for it (about a millisecond) instead of failing.
+        config.busyMode = .timeout(Self.busyTimeout)
         do {
             if path == ":memory:" {
                 queue = try DatabaseQueue(configuration: config)
