@@ -11,7 +11,8 @@ protocol EventOutput: AnyObject {
 /// stdout, flushed per line (it is a pipe for bots and tests).
 final class StandardOutput: EventOutput {
     func emit(_ event: JSON) {
-        let line = Array((event.rendered + "\n").utf8)
+        var line = event.renderedBytes
+        line.append(UInt8(ascii: "\n"))
         var offset = 0
         while offset < line.count {
             let n = line[offset...].withUnsafeBytes { write(1, $0.baseAddress, $0.count) }

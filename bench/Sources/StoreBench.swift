@@ -70,11 +70,14 @@ enum StoreBench {
         while i < total {
             let end = min(total, i + batch)
             try built.messages.insert(batch: (i..<end).map { record($0, at: 1_700_000_000_000 + Int64($0)) })
+            // The app indexes for search in batches off the commit path; here each batch is indexed at once,
+            // so the rate includes FTS5 as before.
+            while try built.messages.indexPending(limit: batch) > 0 {}
             i = end
         }
         let buildSeconds = buildWatch.wallSeconds
         var batched = Table("batched insert (\(fmt(Double(batch), 0)) per transaction)", "messages", "seconds", "msgs/s")
-        batched.add("into a growing store (FTS5 index included)", fmt(Double(total), 0), fmt(buildSeconds, 2),
+        batched.add("into a growing store, then indexed (FTS5)", fmt(Double(total), 0), fmt(buildSeconds, 2),
                     fmt(Double(total) / buildSeconds, 0))
         batched.print()
 

@@ -40,13 +40,13 @@ public struct ChatMessage: Equatable, Sendable {
 
     /// UTF-8 JSON with the Go program's field order.
     public var encoded: [UInt8] {
-        Array(JSON.object([
+        JSON.object([
             ("type", .string(kind.rawValue)),
             ("content", .string(content)),
             ("username", .string(username)),
             ("timestamp", .int(Int(timestamp))),
             ("from", .string(from)),
-        ]).rendered.utf8)
+        ]).renderedBytes
     }
 
     /// Parses a payload; returns nil for a well-formed message of a type we do not know.
