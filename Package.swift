@@ -22,8 +22,12 @@ let package = Package(
                        providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw",
                        providers: [.apt(["libncurses-dev"])]),
+        // Ed25519 verification with per-author tables (issue 3); libsodium does the hashing and key checks.
+        .target(name: "CEd25519",
+                cSettings: [.unsafeFlags(["-O2"])],
+                linkerSettings: [.linkedLibrary("sodium"), .linkedLibrary("pthread")]),
         .target(name: "Network",
-                dependencies: ["CSodium",
+                dependencies: ["CSodium", "CEd25519",
                                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                                .product(name: "Logging", package: "swift-log")],
                 exclude: ["Core/keys.proto", "Security/Noise/noise.proto", "Identify/identify.proto", "PubSub/rpc.proto", "DHT/dht.proto"],
