@@ -53,43 +53,40 @@ void fe_tobytes(uint8_t s[32], const fe *a) {
         for (int j = 0; j < 8; j++) s[8 * i + j] = (uint8_t)(w[i] >> (8 * j));
 }
 
-/* z^(2^250 - 1), and z^11 on the side: the common prefix of the inversion and square-root chains. */
+/* r = a^(2^n) · b */
+static void fe_sq_n_mul(fe *r, const fe *a, int n, const fe *b) {
+    fe t;
+    fe_sq_n(&t, a, n);
+    fe_mul(r, &t, b);
+}
+
+/* z^(2^250 - 1), and z^11 on the side: the common prefix of the inversion and square-root chains.
+ * Each comment is the exponent reached. */
 static void fe_pow2250m1(fe *out, fe *z11, const fe *z) {
-    fe z2, z9, t, z5, z10, z20, z50, z100;
-    fe_sq(&z2, z);                  /* 2 */
-    fe_sq_n(&t, &z2, 2);            /* 8 */
-    fe_mul(&z9, &t, z);             /* 9 */
-    fe_mul(z11, &z9, &z2);          /* 11 */
-    fe_sq(&t, z11);                 /* 22 */
-    fe_mul(&z5, &t, &z9);           /* 31 = 2^5 - 1 */
-    fe_sq_n(&t, &z5, 5);
-    fe_mul(&z10, &t, &z5);          /* 2^10 - 1 */
-    fe_sq_n(&t, &z10, 10);
-    fe_mul(&z20, &t, &z10);         /* 2^20 - 1 */
-    fe_sq_n(&t, &z20, 20);
-    fe_mul(&t, &t, &z20);           /* 2^40 - 1 */
-    fe_sq_n(&t, &t, 10);
-    fe_mul(&z50, &t, &z10);         /* 2^50 - 1 */
-    fe_sq_n(&t, &z50, 50);
-    fe_mul(&z100, &t, &z50);        /* 2^100 - 1 */
-    fe_sq_n(&t, &z100, 100);
-    fe_mul(&t, &t, &z100);          /* 2^200 - 1 */
-    fe_sq_n(&t, &t, 50);
-    fe_mul(out, &t, &z50);          /* 2^250 - 1 */
+    fe z2, z9, z5, z10, z20, z40, z50, z100, z200;
+    fe_sq(&z2, z);                          /* 2 */
+    fe_sq_n_mul(&z9, &z2, 2, z);            /* 9 */
+    fe_mul(z11, &z9, &z2);                  /* 11 */
+    fe_sq_n_mul(&z5, z11, 1, &z9);          /* 31 = 2^5 - 1 */
+    fe_sq_n_mul(&z10, &z5, 5, &z5);         /* 2^10 - 1 */
+    fe_sq_n_mul(&z20, &z10, 10, &z10);      /* 2^20 - 1 */
+    fe_sq_n_mul(&z40, &z20, 20, &z20);      /* 2^40 - 1 */
+    fe_sq_n_mul(&z50, &z40, 10, &z10);      /* 2^50 - 1 */
+    fe_sq_n_mul(&z100, &z50, 50, &z50);     /* 2^100 - 1 */
+    fe_sq_n_mul(&z200, &z100, 100, &z100);  /* 2^200 - 1 */
+    fe_sq_n_mul(out, &z200, 50, &z50);      /* 2^250 - 1 */
 }
 
 void fe_invert(fe *r, const fe *z) {
     fe t, z11;
     fe_pow2250m1(&t, &z11, z);
-    fe_sq_n(&t, &t, 5);             /* 2^255 - 32 */
-    fe_mul(r, &t, &z11);            /* 2^255 - 21 = p - 2 */
+    fe_sq_n_mul(r, &t, 5, &z11);    /* 2^255 - 32 + 11 = p - 2 */
 }
 
 void fe_pow22523(fe *r, const fe *z) {
     fe t, z11;
     fe_pow2250m1(&t, &z11, z);
-    fe_sq_n(&t, &t, 2);             /* 2^252 - 4 */
-    fe_mul(r, &t, z);               /* 2^252 - 3 */
+    fe_sq_n_mul(r, &t, 2, z);       /* 2^252 - 4 + 1 */
 }
 
 int fe_iszero(const fe *a) {

@@ -6,20 +6,6 @@ import Testing
 @Suite struct VerifyingKeyTests {
     static func bytes(_ hex: String) -> [UInt8] { [UInt8](hex: hex)! }
 
-    /// A seeded generator (SplitMix64), so a failure replays.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(truncatingIfNeeded: next()) } }
-    }
-
     /// Cases where our answer differs from libsodium's, described; also counts libsodium's accepts.
     struct Comparison {
         var mismatches: [String] = []
@@ -59,7 +45,7 @@ import Testing
     /// bit flipped in the signature, the message or the key (a flipped key gets its own `VerifyingKey`).
     @Test(arguments: 0..<shards)
     func randomTriplesVerifyAndSingleBitFlipsAgree(shard: Int) throws {
-        var random = Random(state: UInt64(shard) &* 0x1234_5678_9ABC)
+        var random = SplitMix64(seed: UInt64(shard) &* 0x1234_5678_9ABC)
         var valid = Comparison(), flipped = Comparison()
         var tables = 0
         for k in 0..<Self.keysPerShard {
@@ -109,7 +95,7 @@ import Testing
 
     /// A few signed messages to tamper with.
     static func samples(_ count: Int, seed: UInt64) throws -> [(key: PrivateKey, message: [UInt8], signature: [UInt8])] {
-        var random = Random(state: seed)
+        var random = SplitMix64(seed: seed)
         return try (0..<count).map { _ in
             let key = try PrivateKey(seed: random.bytes(Sodium.ed25519SeedLength))
             let message = random.bytes(200)
@@ -199,7 +185,7 @@ import Testing
         var refused = Self.smallOrderEncodings
         refused += ["f0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",   // y = p + 3
                     "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"].map(Self.bytes)
-        var random = Random(state: 17)
+        var random = SplitMix64(seed: 17)
         for _ in 0..<200 { refused.append(random.bytes(32)) }
         var tables = 0
         for key in refused {
@@ -256,7 +242,7 @@ import Testing
 
     @Test(arguments: [0, 1, 200, 16 * 1024])
     func messageLengths(length: Int) throws {
-        var random = Random(state: UInt64(length))
+        var random = SplitMix64(seed: UInt64(length))
         let key = try PrivateKey(seed: random.bytes(Sodium.ed25519SeedLength))
         let verifier = VerifyingKey(key.publicKey)
         let message = random.bytes(length)
@@ -280,4 +266,9 @@ import Testing
             #expect(!verifier.verify(signature: bad, for: message))
         }
     }
+}
+
+private extension SplitMix64 {
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    mutating func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(truncatingIfNeeded: next()) } }
 }
