@@ -8,12 +8,8 @@ static uint64_t load64_le(const uint8_t *p) {
 }
 
 void fe_frombytes(fe *r, const uint8_t s[32]) {
-    const uint64_t w0 = load64_le(s), w1 = load64_le(s + 8), w2 = load64_le(s + 16), w3 = load64_le(s + 24);
-    r->v[0] = w0 & FE_MASK51;
-    r->v[1] = ((w0 >> 51) | (w1 << 13)) & FE_MASK51;
-    r->v[2] = ((w1 >> 38) | (w2 << 26)) & FE_MASK51;
-    r->v[3] = ((w2 >> 25) | (w3 << 39)) & FE_MASK51;
-    r->v[4] = (w3 >> 12) & FE_MASK51;
+    const uint64_t w[4] = { load64_le(s), load64_le(s + 8), load64_le(s + 16), load64_le(s + 24) & (UINT64_MAX >> 1) };
+    fe_unpack(r, w);
 }
 
 /* Two carry passes leave every limb below 2^51 and the value below 2^255 (see the bounds in fe51.h). */
@@ -26,6 +22,19 @@ static void fe_carry_full(uint64_t h[5]) {
         h[0] += 19 * (h[4] >> 51);
         h[4] &= FE_MASK51;
     }
+}
+
+static void fe_words(uint64_t w[4], const uint64_t h[5]) {
+    w[0] = h[0] | (h[1] << 51);
+    w[1] = (h[1] >> 13) | (h[2] << 38);
+    w[2] = (h[2] >> 26) | (h[3] << 25);
+    w[3] = (h[3] >> 39) | (h[4] << 12);
+}
+
+void fe_pack(uint64_t w[4], const fe *a) {
+    uint64_t h[5] = { a->v[0], a->v[1], a->v[2], a->v[3], a->v[4] };
+    fe_carry_full(h);
+    fe_words(w, h);
 }
 
 void fe_tobytes(uint8_t s[32], const fe *a) {
@@ -43,12 +52,8 @@ void fe_tobytes(uint8_t s[32], const fe *a) {
         h[i] &= FE_MASK51;
     }
     h[4] &= FE_MASK51;
-    const uint64_t w[4] = {
-        h[0] | (h[1] << 51),
-        (h[1] >> 13) | (h[2] << 38),
-        (h[2] >> 26) | (h[3] << 25),
-        (h[3] >> 39) | (h[4] << 12),
-    };
+    uint64_t w[4];
+    fe_words(w, h);
     for (int i = 0; i < 4; i++)
         for (int j = 0; j < 8; j++) s[8 * i + j] = (uint8_t)(w[i] >> (8 * j));
 }

@@ -87,6 +87,16 @@ static inline void fe_sq_n(fe *r, const fe *a, int n) {
     for (int i = 1; i < n; i++) fe_sq(r, r);
 }
 
+/* Four 64-bit words holding a value below 2^255 (bit 255 clear), e.g. from fe_pack: 32 bytes instead of 40. */
+static inline void fe_unpack(fe *r, const uint64_t w[4]) {
+    r->v[0] = w[0] & FE_MASK51;
+    r->v[1] = ((w[0] >> 51) | (w[1] << 13)) & FE_MASK51;
+    r->v[2] = ((w[1] >> 38) | (w[2] << 26)) & FE_MASK51;
+    r->v[3] = ((w[2] >> 25) | (w[3] << 39)) & FE_MASK51;
+    r->v[4] = w[3] >> 12;
+}
+
+void fe_pack(uint64_t w[4], const fe *a);         /* some representative below 2^255, not necessarily canonical */
 void fe_frombytes(fe *r, const uint8_t s[32]);   /* bit 255 ignored; values >= p are accepted as is */
 void fe_tobytes(uint8_t s[32], const fe *a);     /* canonical: the unique representative below p */
 void fe_invert(fe *r, const fe *z);              /* z^(p-2) */

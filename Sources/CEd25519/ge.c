@@ -89,8 +89,8 @@ int ge_p2_has_small_order(const ge_p2 *p) {
     return fe_iszero(&q.X) && fe_equal(&q.Y, &q.Z);
 }
 
-void ge_batch_to_niels(ge_niels *out, const ge_p3 *in, int n) {
-    fe prefix[256], inv, zinv, x, y;
+void ge_batch_to_niels(ge_niels_packed *out, const ge_p3 *in, int n) {
+    fe prefix[320], inv, zinv, x, y, t;
     prefix[0] = in[0].Z;
     for (int i = 1; i < n; i++) fe_mul(&prefix[i], &prefix[i - 1], &in[i].Z);
     fe_invert(&inv, &prefix[n - 1]);             /* 1 / (Z0 ⋯ Zn-1) */
@@ -103,10 +103,12 @@ void ge_batch_to_niels(ge_niels *out, const ge_p3 *in, int n) {
         }
         fe_mul(&x, &in[i].X, &zinv);
         fe_mul(&y, &in[i].Y, &zinv);
-        fe_add(&out[i].ypx, &y, &x);
-        fe_sub(&out[i].ymx, &y, &x);
-        fe_carry(&out[i].ymx);
-        fe_mul(&out[i].xy2d, &x, &y);
-        fe_mul(&out[i].xy2d, &out[i].xy2d, &ge_d2);
+        fe_add(&t, &y, &x);
+        fe_pack(out[i].ypx, &t);
+        fe_sub(&t, &y, &x);
+        fe_pack(out[i].ymx, &t);
+        fe_mul(&t, &x, &y);
+        fe_mul(&t, &t, &ge_d2);
+        fe_pack(out[i].xy2d, &t);
     }
 }

@@ -4,7 +4,7 @@
  *   ge_p3      extended (X : Y : Z : T), also T = XY/Z — needed to add
  *   ge_done    the four factors E, F, G, H an addition or doubling ends with; X = EF, Y = GH, Z = FG, T = EH,
  *              so converting costs 3 (to p2) or 4 (to p3) multiplications and a chain of doublings skips T
- *   ge_niels   an affine point ready to add: (y + x, y - x, 2d·x·y); its negation swaps the first two and
+ *   ge_niels   an affine point (ge_niels_packed: the same in 4-word fields, for tables) ready to add: (y + x, y - x, 2d·x·y); its negation swaps the first two and
  *              negates the third, so one table serves both signs of a digit
  *
  * Formulas: Hisil, Wong, Carter, Dawson, "Twisted Edwards Curves Revisited" (2008), a = -1, unified addition
@@ -18,6 +18,7 @@ typedef struct { fe X, Y, Z; } ge_p2;
 typedef struct { fe X, Y, Z, T; } ge_p3;
 typedef struct { fe E, F, G, H; } ge_done;
 typedef struct { fe ypx, ymx, xy2d; } ge_niels;
+typedef struct { uint64_t ypx[4], ymx[4], xy2d[4]; } ge_niels_packed;   /* 96 bytes: a table entry */
 
 /* Curve constants, set once by ge_constants_init (computed, not transcribed: see ge.c). */
 extern fe ge_d, ge_d2, ge_sqrtm1;
@@ -104,7 +105,13 @@ int ge_frombytes(ge_p3 *r, const uint8_t s[32]);
 void ge_p2_tobytes(uint8_t s[32], const ge_p2 *p);
 /* 1 when [8]P is the identity, i.e. P has small order. */
 int ge_p2_has_small_order(const ge_p2 *p);
-/* Affine niels forms of n extended points with one inversion (Montgomery's batch trick); n <= 256. */
-void ge_batch_to_niels(ge_niels *out, const ge_p3 *in, int n);
+/* Affine niels forms of n extended points with one inversion (Montgomery's batch trick); n <= 320. */
+void ge_batch_to_niels(ge_niels_packed *out, const ge_p3 *in, int n);
+
+static inline void ge_niels_unpack(ge_niels *r, const ge_niels_packed *p) {
+    fe_unpack(&r->ypx, p->ypx);
+    fe_unpack(&r->ymx, p->ymx);
+    fe_unpack(&r->xy2d, p->xy2d);
+}
 
 #endif

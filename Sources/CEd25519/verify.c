@@ -1,8 +1,8 @@
-/* Ed25519 verification: R' = [s]B - [h]A with both scalars split into four 64-bit chunks, so the sum of eight
- * scalar multiples (A, 2^64 A, 2^128 A, 2^192 A and the same for B) shares one chain of ~64 doublings.
+/* Ed25519 verification: R' = [s]B - [h]A with both scalars split into five 51-bit chunks, so the sum of ten
+ * scalar multiples (A, 2^51 A, ..., 2^204 A and the same for B) shares one chain of ~51 doublings.
  * Each chunk is written in width-w NAF (odd digits, at most one nonzero in any w consecutive ones) and adds
- * an affine multiple from a table: per key, odd multiples 1..15 of each 2^64k A (width 5, 3,840 bytes);
- * static, odd multiples 1..(2^(B_WIDTH-1) - 1) of each 2^64k B.
+ * an affine multiple from a table: per key, odd multiples 1..15 of each 2^51k A (width 5, 40 entries of 96
+ * bytes: 3,840); static, odd multiples 1..127 of each 2^51k B (width 8, 30 KB).
  *
  * Parity with libsodium 1.0.18 (crypto_sign_verify_detached), for keys that pass is_valid_point:
  * it rejects s >= L (so do we), small-order R encodings (we require R == encode(R') and R' not of small order;
@@ -15,8 +15,8 @@
 #include "ced25519.h"
 #include "ge.h"
 
-#define CHUNKS 4
-#define CHUNK_BITS 64
+#define CHUNKS 5
+#define CHUNK_BITS 51
 #define NAF_DIGITS (CHUNK_BITS + 1)
 #define A_WIDTH 5
 #define A_ENTRIES (1 << (A_WIDTH - 2))
@@ -25,14 +25,14 @@
 #define CACHE_LINE 64
 
 struct ced25519_key {
-    ge_niels multiples[CHUNKS][A_ENTRIES];   /* multiples[k][i] = (2i + 1) · 2^(64k) · A */
+    ge_niels_packed multiples[CHUNKS][A_ENTRIES];   /* multiples[k][i] = (2i + 1) · 2^(51k) · A */
     uint8_t public_key[32];
 };
 
-static ge_niels base_multiples[CHUNKS][B_ENTRIES];
+static ge_niels_packed base_multiples[CHUNKS][B_ENTRIES];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
-/* The odd multiples 1, 3, ..., 2·count - 1 of 2^(64k)·P for every chunk k, in extended form. */
+/* The odd multiples 1, 3, ..., 2·count - 1 of 2^(51k)·P for every chunk k, in extended form. */
 static void odd_multiples(ge_p3 *out, const ge_p3 *p, int count) {
     ge_p3 chunk_base = *p, twice;
     ge_done t;
@@ -104,7 +104,7 @@ static int scalar_is_canonical(const uint8_t s[32]) {
     return 0;   /* s == L */
 }
 
-/* Width-w NAF of a 64-bit chunk; digits[i] weighs 2^i. Returns the index of the top nonzero digit, or -1. */
+/* Width-w NAF of a chunk; digits[i] weighs 2^i. Returns the index of the top nonzero digit, or -1. */
 static int chunk_naf(int8_t digits[NAF_DIGITS], uint64_t chunk, int width) {
     u128 x = chunk;
     int top = -1;
@@ -120,17 +120,20 @@ static int chunk_naf(int8_t digits[NAF_DIGITS], uint64_t chunk, int width) {
     return top;
 }
 
-static uint64_t load64(const uint8_t *p) {
+/* Bits [start, start + CHUNK_BITS) of a 256-bit little-endian scalar. */
+static uint64_t scalar_chunk(const uint8_t s[32], int start) {
     uint64_t x = 0;
-    for (int i = 7; i >= 0; i--) x = (x << 8) | p[i];
-    return x;
+    for (int byte = start / 8 + 7; byte >= start / 8; byte--) x = (x << 8) | (byte < 32 ? s[byte] : 0);
+    return (x >> (start % 8)) & ((((uint64_t)1) << CHUNK_BITS) - 1);
 }
 
 /* Adds the digit's table entry to the running sum (negated when `negate`), leaving it in `acc`. */
-static void add_digit(ge_done *acc, ge_p3 *sum, const ge_niels *row, int digit, int negate) {
+static void add_digit(ge_done *acc, ge_p3 *sum, const ge_niels_packed *row, int digit, int negate) {
     const int sub = (digit < 0) ^ negate;
     const int index = (digit < 0 ? -digit : digit) >> 1;
-    ge_madd(acc, sum, &row[index], sub);
+    ge_niels q;
+    ge_niels_unpack(&q, &row[index]);
+    ge_madd(acc, sum, &q, sub);
 }
 
 /* R' = [s]B - [h]A. */
@@ -138,8 +141,8 @@ static void double_scalarmult(ge_p2 *r, const ced25519_key *key, const uint8_t h
     int8_t hd[CHUNKS][NAF_DIGITS], sd[CHUNKS][NAF_DIGITS];
     int top = -1;
     for (int k = 0; k < CHUNKS; k++) {
-        int th = chunk_naf(hd[k], load64(h + 8 * k), A_WIDTH);
-        int ts = chunk_naf(sd[k], load64(s + 8 * k), B_WIDTH);
+        int th = chunk_naf(hd[k], scalar_chunk(h, CHUNK_BITS * k), A_WIDTH);
+        int ts = chunk_naf(sd[k], scalar_chunk(s, CHUNK_BITS * k), B_WIDTH);
         if (th > top) top = th;
         if (ts > top) top = ts;
     }
