@@ -90,7 +90,7 @@ int ge_p2_has_small_order(const ge_p2 *p) {
 }
 
 void ge_batch_to_niels(ge_niels_packed *out, const ge_p3 *in, int n) {
-    fe prefix[320], inv, zinv, x, y, t;
+    fe prefix[GE_BATCH_MAX], inv, zinv, x, y, t;
     prefix[0] = in[0].Z;
     for (int i = 1; i < n; i++) fe_mul(&prefix[i], &prefix[i - 1], &in[i].Z);
     fe_invert(&inv, &prefix[n - 1]);             /* 1 / (Z0 ⋯ Zn-1) */

@@ -105,7 +105,8 @@ int ge_frombytes(ge_p3 *r, const uint8_t s[32]);
 void ge_p2_tobytes(uint8_t s[32], const ge_p2 *p);
 /* 1 when [8]P is the identity, i.e. P has small order. */
 int ge_p2_has_small_order(const ge_p2 *p);
-/* Affine niels forms of n extended points with one inversion (Montgomery's batch trick); n <= 320. */
+/* Affine niels forms of n extended points with one inversion (Montgomery's batch trick); n <= GE_BATCH_MAX. */
+#define GE_BATCH_MAX 320
 void ge_batch_to_niels(ge_niels_packed *out, const ge_p3 *in, int n);
 
 static inline void ge_niels_unpack(ge_niels *r, const ge_niels_packed *p) {

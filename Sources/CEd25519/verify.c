@@ -24,6 +24,9 @@
 #define B_ENTRIES (1 << (B_WIDTH - 2))
 #define CACHE_LINE 64
 
+_Static_assert(CHUNKS * CHUNK_BITS >= 253, "chunks must cover scalars below L");
+_Static_assert(CHUNKS * B_ENTRIES <= GE_BATCH_MAX && CHUNKS * A_ENTRIES <= GE_BATCH_MAX, "one batch per table");
+
 struct ced25519_key {
     ge_niels_packed multiples[CHUNKS][A_ENTRIES];   /* multiples[k][i] = (2i + 1) · 2^(51k) · A */
     uint8_t public_key[32];

@@ -5,7 +5,7 @@ internal import CEd25519
 /// libsodium's; for any other key it holds nothing and every verify goes to libsodium. Either way it accepts
 /// exactly the signatures `crypto_sign_verify_detached` (libsodium 1.0.18) accepts — `VerifyingKeyTests` checks
 /// that differentially. Build one per key that signs often (chat authors), not per message: the table costs
-/// about five verifies to build.
+/// about four verifies to build.
 public final class VerifyingKey {
     public let publicKey: PublicKey
     private let table: OpaquePointer?
