@@ -22,8 +22,10 @@ let package = Package(
                        providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw",
                        providers: [.apt(["libncurses-dev"])]),
-        // Ed25519 verification with per-author tables (issue 3); libsodium does the hashing and key checks.
+        // Ed25519 verification with per-author tables (issue 3); libsodium does the hashing and key checks
+        // (CSodium brings pkg-config's include path for <sodium.h>, e.g. Homebrew's on macOS).
         .target(name: "CEd25519",
+                dependencies: ["CSodium"],
                 cSettings: [.unsafeFlags(["-O2"])],
                 linkerSettings: [.linkedLibrary("sodium"), .linkedLibrary("pthread")]),
         .target(name: "Network",
