@@ -22,8 +22,14 @@ let package = Package(
                        providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw",
                        providers: [.apt(["libncurses-dev"])]),
+        // Ed25519 verification with per-author tables (issue 3); libsodium does the hashing and key checks
+        // (CSodium brings pkg-config's include path for <sodium.h>, e.g. Homebrew's on macOS).
+        .target(name: "CEd25519",
+                dependencies: ["CSodium"],
+                cSettings: [.unsafeFlags(["-O2"])],
+                linkerSettings: [.linkedLibrary("sodium"), .linkedLibrary("pthread")]),
         .target(name: "Network",
-                dependencies: ["CSodium",
+                dependencies: ["CSodium", "CEd25519",
                                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                                .product(name: "Logging", package: "swift-log")],
                 exclude: ["Core/keys.proto", "Security/Noise/noise.proto", "Identify/identify.proto", "PubSub/rpc.proto", "DHT/dht.proto"],

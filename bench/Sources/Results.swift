@@ -9,7 +9,7 @@ enum Results {
     nonisolated(unsafe) static var perf: (upload: Double, download: Double)?
     /// 1-byte round trip, µs.
     nonisolated(unsafe) static var roundTrip: (p50: Double, p99: Double)?
-    /// pubsub engine with the chat validator: verified messages per CPU second and per wall second; bare verify per CPU second.
+    /// pubsub engine with the chat validator: verified messages per CPU second and per wall second; bare verify (ours, per-author tables) per CPU second.
     nonisolated(unsafe) static var pubsub: (perCPU: Double, perWall: Double, verify: Double)?
 
     /// Store: single-message commit p50/p99 (µs), worst page-before p99 (µs), binary start-up (ms, MB RSS).
@@ -39,7 +39,7 @@ enum Results {
         if let pubsub {
             table.add("pubsub (ChatValidator, fan-out 6): verified msgs/s per CPU-s (wall)",
                       fmt(pubsub.perCPU, 0) + (pubsub.perCPU >= 20_000 ? " ✓" : " ✗") + " (" + fmt(pubsub.perWall, 0) + ")",
-                      "≥ 20,000/s (issue 3); bare Ed25519 verify: " + fmt(pubsub.verify, 0) + "/s")
+                      "≥ 20,000/s (issue 3); bare Ed25519 verify (ours): " + fmt(pubsub.verify, 0) + "/s")
         }
         if let storeCommit {
             table.add("store: single-message commit p50 / p99", fmt(storeCommit.p50) + " / " + fmt(storeCommit.p99) + " µs"
