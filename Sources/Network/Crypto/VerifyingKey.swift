@@ -8,24 +8,39 @@ internal import CEd25519
 /// about four verifies to build.
 public final class VerifyingKey {
     public let publicKey: PublicKey
-    private let table: OpaquePointer?
+    private var table: OpaquePointer?
+    /// Verifies left before the table is built (then -1: built, or refused for this key).
+    private var untilTable: Int
 
     /// Bytes one table occupies.
     public static var tableSize: Int { ced25519_key_size() }
 
-    public init(_ publicKey: PublicKey) {
+    /// `precomputeAfter`: how many verifies go to libsodium before the table is built. A key seen once (a
+    /// flood of fresh identities) then never pays the table's four-verify price; a key that signs again does.
+    public init(_ publicKey: PublicKey, precomputeAfter: Int = 0) {
         self.publicKey = publicKey
         Sodium.ensureInitialized()
-        table = publicKey.ed25519.withUnsafeBufferPointer { ced25519_key_new($0.baseAddress) }
+        untilTable = max(0, precomputeAfter)
+        if untilTable == 0 { buildTable() }
     }
 
     deinit { ced25519_key_free(table) }
 
-    /// Whether verifies use the precomputed table (false: the key is not a valid prime-order point, or memory
-    /// ran out, and libsodium verifies).
+    private func buildTable() {
+        untilTable = -1
+        table = publicKey.ed25519.withUnsafeBufferPointer { ced25519_key_new($0.baseAddress) }
+    }
+
+    /// Whether verifies use the precomputed table (false: not built yet, the key is not a valid prime-order
+    /// point, or memory ran out; libsodium verifies).
     public var hasTable: Bool { table != nil }
 
     public func verify<M: ContiguousBytes>(signature: [UInt8], for message: M) -> Bool {
+        if untilTable > 0 {
+            untilTable -= 1
+        } else if untilTable == 0 {
+            buildTable()
+        }
         guard let table else { return publicKey.verify(signature: signature, for: message) }
         guard signature.count == Sodium.ed25519SignatureLength else { return false }
         return message.withUnsafeBytes { m in

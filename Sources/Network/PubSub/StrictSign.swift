@@ -54,11 +54,14 @@ enum StrictSign {
 }
 
 /// Author keys by `from` bytes, so a busy author's key is parsed once, not per message, and verifies with a
-/// precomputed table (`VerifyingKey`, built on the author's first message; libsodium for keys that get none).
+/// precomputed table (`VerifyingKey`, built on the author's second message, so a flood of one-message
+/// identities costs no more than libsodium; libsodium for keys that get none).
 /// Memory: at most `capacity` tables of `VerifyingKey.tableSize` (3,904 B) each, about 16 MB when full, the
 /// price of verifying ~2× faster than libsodium (issue 3's 20,000 msgs/s); the cache is cleared when full.
 struct AuthorKeyCache {
     static let capacity = 4096
+    /// Messages an author's key verifies with libsodium before its table is built.
+    static let precomputeAfter = 1
     private var keys: [ArraySlice<UInt8>: (PeerID, VerifyingKey)] = [:]
 
     mutating func key(from: ArraySlice<UInt8>, keyField: ArraySlice<UInt8>?) throws -> (PeerID, VerifyingKey) {
@@ -75,7 +78,7 @@ struct AuthorKeyCache {
         }
         if let cached, cached.1.publicKey == key { return cached }
         if keys.count >= Self.capacity { keys.removeAll(keepingCapacity: true) }
-        let entry = (peer, VerifyingKey(key))
+        let entry = (peer, VerifyingKey(key, precomputeAfter: Self.precomputeAfter))
         keys[ArraySlice(Array(from))] = entry
         return entry
     }

@@ -178,6 +178,21 @@ import Testing
         #expect(!verifier.verify(signature: signature, for: message))
     }
 
+    /// `precomputeAfter`: the first verifies go to libsodium, the table comes with the next one; answers agree
+    /// before and after.
+    @Test func tableIsBuiltAfterTheFirstVerifies() throws {
+        let (key, message, signature) = try Self.samples(1, seed: 21)[0]
+        let verifier = VerifyingKey(key.publicKey, precomputeAfter: 2)
+        var forged = signature
+        forged[5] ^= 1
+        for round in 0..<4 {
+            #expect(verifier.hasTable == (round >= 2), "round \(round)")
+            #expect(verifier.verify(signature: signature, for: message))
+            #expect(!verifier.verify(signature: forged, for: message))
+        }
+        #expect(verifier.hasTable)
+    }
+
     /// Keys that get no table (small order, non-canonical, off the curve, mixed order): libsodium verifies.
     @Test func keysWithoutTableFallBackToLibsodium() throws {
         var comparison = Comparison()
