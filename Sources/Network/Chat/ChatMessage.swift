@@ -1,5 +1,3 @@
-import Foundation
-
 /// The chat payload carried in a GossipSub message's `data`, the same JSON the Go program sends:
 ///
 ///     {"type":"message|join|leave","content":"…","username":"…","timestamp":<unix seconds>,"from":"12D3KooW…"}
@@ -52,29 +50,26 @@ public struct ChatMessage: Equatable, Sendable {
     /// Parses a payload; returns nil for a well-formed message of a type we do not know.
     public static func decode(_ data: [UInt8]) throws -> ChatMessage? {
         guard data.count <= maxPayloadBytes else { throw DecodeError.tooLarge(data.count) }
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(data), options: [])) as? [String: Any] else {
-            throw DecodeError.notJSONObject
-        }
+        guard let object = try? JSONParser.parse(data), case .object = object else { throw DecodeError.notJSONObject }
         guard let typeName = object["type"] else { throw DecodeError.missingField("type") }
-        guard let typeString = typeName as? String else { throw DecodeError.wrongType(field: "type") }
+        guard case .string(let typeString) = typeName else { throw DecodeError.wrongType(field: "type") }
         guard let kind = Kind(rawValue: typeString) else { return nil }
         func string(_ key: String) throws -> String {
-            guard let value = object[key] else { return "" }
-            guard let s = value as? String else { throw DecodeError.wrongType(field: key) }
-            return s
+            switch object[key] {
+            case nil: return ""
+            case .string(let s)?: return s
+            default: throw DecodeError.wrongType(field: key)
+            }
         }
         let timestamp: Int64
         switch object["timestamp"] {
         case nil: timestamp = 0
-        case let n as NSNumber where isNumberNotBool(n): timestamp = n.int64Value
+        case .int(let n)?: timestamp = Int64(n)
+        case .double(let d)? where abs(d) < 9.2e18:   // a fraction is cut off
+            timestamp = Int64(d.rounded(.towardZero))
         default: throw DecodeError.wrongType(field: "timestamp")
         }
         return ChatMessage(kind: kind, content: try string("content"), username: try string("username"),
                            timestamp: timestamp, from: try string("from"))
     }
-}
-
-/// JSONSerialization gives booleans as NSNumber too; a timestamp must be a number, not `true`.
-private func isNumberNotBool(_ n: NSNumber) -> Bool {
-    String(cString: n.objCType) != "c"
 }

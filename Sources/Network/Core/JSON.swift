@@ -1,5 +1,5 @@
 /// A JSON value with ordered object keys (headless events print `"event"` first; chat payloads keep the
-/// Go program's field order). Writing only; parsing uses Foundation's `JSONSerialization`.
+/// Go program's field order). `JSONParser` reads it back.
 public enum JSON {
     case string(String)
     case int(Int)

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import Network
+
+@Suite("JSONParser: strict RFC 8259, the chat payload's parser")
+struct JSONParserTests {
+    @Test("values, nesting, escapes and numbers")
+    func values() throws {
+        let json = try JSONParser.parse(Array(#" {"a": [1, -2.5, 1e3, true, false, null, {}], "s": "q\"\\\/\b\f\n\r\t\u00e9\ud83c\udf89", "z": 0} "#.utf8))
+        #expect(json["a"] == nil ? false : true)
+        guard case .array(let items)? = json["a"] else { Issue.record("no array"); return }
+        #expect(items.count == 7)
+        if case .int(1) = items[0] {} else { Issue.record("1 is an int") }
+        if case .double(-2.5) = items[1] {} else { Issue.record("-2.5") }
+        if case .double(1000) = items[2] {} else { Issue.record("1e3") }
+        if case .string(let s)? = json["s"] { #expect(s == "q\"\\/\u{8}\u{c}\n\r\té🎉") } else { Issue.record("string") }
+        #expect(json.rendered == #"{"a":[1,-2.5,1000,true,false,null,{}],"s":"q\"\\/\u0008\u000c\n\r\té🎉","z":0}"#)
+    }
+
+    @Test("malformed documents are typed errors", arguments: [
+        "", " ", "{", "}", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "[1,]", "[1 2]", "{a:1}", "'x'", "01", "-", "1.", ".5",
+        "1e", "+1", "tru", "nul", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"",
+        "\"a\nb\"", "\"unterminated", "{} {}", "[]]", "NaN", "Infinity",
+    ])
+    func malformed(_ text: String) {
+        #expect(throws: JSONParser.ParseError.self) { try JSONParser.parse(Array(text.utf8)) }
+    }
+
+    @Test("invalid UTF-8 in a string, and nesting past the limit")
+    func limits() throws {
+        #expect(throws: JSONParser.ParseError.self) { try JSONParser.parse([0x22, 0xff, 0x22]) }
+        #expect(throws: JSONParser.ParseError.self) { try JSONParser.parse([0x22, 0xc3, 0x22]) }
+        let ok = String(repeating: "[", count: JSONParser.maxDepth) + String(repeating: "]", count: JSONParser.maxDepth)
+        _ = try JSONParser.parse(Array(ok.utf8))
+        let deep = "[" + ok + "]"
+        #expect(throws: JSONParser.ParseError.tooDeep) { try JSONParser.parse(Array(deep.utf8)) }
+        let hostile = String(repeating: "[", count: 100_000)
+        #expect(throws: JSONParser.ParseError.tooDeep) { try JSONParser.parse(Array(hostile.utf8)) }
+    }
+
+    /// Foundation's parser as the reference: does this payload decode to the same chat message (or fail)?
+    static func reference(_ data: [UInt8]) -> ChatMessage?? {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(data))) as? [String: Any] else { return .none }
+        guard let type = object["type"] as? String else { return .none }
+        guard let kind = ChatMessage.Kind(rawValue: type) else { return .some(nil) }
+        func string(_ key: String) -> String?? {
+            guard let value = object[key] else { return .some("") }
+            return (value as? String).map { .some($0) } ?? .none
+        }
+        guard case .some(let content?) = string("content"), case .some(let username?) = string("username"),
+              case .some(let from?) = string("from") else { return .none }
+        var timestamp: Int64 = 0
+        if let value = object["timestamp"] {
+            guard let n = value as? NSNumber, String(cString: n.objCType) != "c" else { return .none }
+            guard abs(n.doubleValue) < 9.2e18 else { return .none }   // Foundation's value is undefined there; we reject
+            timestamp = n.int64Value
+        }
+        return .some(ChatMessage(kind: kind, content: content, username: username, timestamp: timestamp, from: from))
+    }
+
+    @Test("ChatMessage.decode agrees with JSONSerialization on chat payloads and 20,000 mutations of them")
+    func differential() {
+        let seeds: [String] = [
+            #"{"type":"message","content":"héllo \"x\" 🎉","username":"bob","timestamp":1795573709,"from":"12D3KooWAbc"}"#,
+            #"{"type":"join","content":"bob joined","username":"bob","timestamp":1795573709.75,"extra":{"n":[1,2,{"k":null}]}}"#,
+            #"{"type":"leave","timestamp":-3,"content":"\u0041\ud83d\ude00","username":"\u00e9"}"#,
+            #"{"type":"future","content":"x"}"#,
+        ]
+        var random = SplitMix64(seed: 20_261_125)   // the same 20,000 cases every run
+        var cases: [[UInt8]] = seeds.map { Array($0.utf8) }
+        let alphabet = Array(#"{}[]":,.-+0123456789eEtrufalsn\u "#.utf8) + [0x00, 0x0a, 0x7f, 0xc3, 0xa9, 0xff]
+        for _ in 0..<20_000 {
+            var bytes = Array(seeds.randomElement(using: &random)!.utf8)
+            for _ in 0..<Int.random(in: 1...3, using: &random) {
+                let i = Int.random(in: 0..<bytes.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: bytes[i] = alphabet.randomElement(using: &random)!
+                case 1: bytes.remove(at: i)
+                default: bytes.insert(alphabet.randomElement(using: &random)!, at: i)
+                }
+                if bytes.isEmpty { bytes = [0x7b] }
+            }
+            cases.append(bytes)
+        }
+        var mismatches: [String] = []
+        for bytes in cases {
+            let ours: ChatMessage??
+            do { ours = .some(try ChatMessage.decode(bytes)) } catch { ours = .none }
+            let theirs = Self.reference(bytes)
+            let text = String(decoding: bytes, as: UTF8.self)
+            // Foundation on Linux accepts a trailing comma; RFC 8259 (and we) do not.
+            if ours == nil, theirs != nil, text.contains(",}") || text.contains(",]") { continue }
+            if ours != theirs && mismatches.count < 10 { mismatches.append(text) }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches)")
+    }
+}
