@@ -87,12 +87,12 @@ final class ChatSession {
 
     private var indexTimer: TimerID?
 
-    /// Indexes stored lines for `/search` shortly after they arrive, in batches, until none is left.
-    private func armIndexer() {
+    /// Indexes stored lines for `/search` a little after they arrive, in batches, until none is left.
+    private func armIndexer(after delay: Duration = History.indexDelay) {
         guard indexTimer == nil, !isClosing else { return }
-        indexTimer = reactor.schedule(after: History.indexDelay) { [unowned self] in
+        indexTimer = reactor.schedule(after: delay) { [unowned self] in
             self.indexTimer = nil
-            if !self.isClosing && self.history.indexForSearch() { self.armIndexer() }
+            if !self.isClosing && self.history.indexForSearch() { self.armIndexer(after: History.indexCatchUpDelay) }
         }
     }
 

@@ -63,9 +63,13 @@ final class History {
         }
     }
 
-    /// How long after a stored line the search indexer runs, and the most lines it indexes per run.
-    static let indexDelay: Duration = .milliseconds(100)
-    static let indexBatch = 128
+    /// How long after a stored line the search indexer runs, and the most lines it indexes per run. FTS5
+    /// writes a segment per transaction, so fewer, larger batches cost less in all; a full batch means more
+    /// are waiting, and the next run comes after `indexCatchUpDelay` (a flood is indexed as fast as it comes,
+    /// in slices short enough not to hold a keystroke).
+    static let indexDelay: Duration = .seconds(1)
+    static let indexCatchUpDelay: Duration = .milliseconds(10)
+    static let indexBatch = 256
 
     /// Moves up to `indexBatch` stored lines into the search index (`MessageStore.indexPending`); true when
     /// more are waiting. Runs from a timer, never between a line's commit and its showing.

@@ -316,7 +316,7 @@ enum PubSubBench {
         measure("Ed25519 verify (ours, the author's table built)", "receiver, every hop (what PubSub runs)") {
             verifier.verify(signature: signature, for: signed) ? 1 : 0
         }
-        measure("ChatMessage.decode (JSONSerialization)", "publisher and receiver (ChatValidator)") {
+        measure("ChatMessage.decode (JSONParser)", "publisher and receiver (ChatValidator)") {
             ((try? ChatMessage.decode(data)) ?? nil)?.content.utf8.count ?? 0
         }
         var validator = ChatValidator()
