@@ -206,8 +206,10 @@ class Cluster:
 def spawn(cluster: Cluster, kind: str, index: int, connect: list[str], opts) -> Node:
     if kind == "p2p-chat":
         data = os.path.join(cluster.workdir, f"data-{index}")
+        # Discovery off: the topology is the one drawn above (mDNS would connect every node to every other on
+        # this host, and the DHT adds its own traffic), as for the py-libp2p nodes, which have neither.
         argv = [opts.bin, "--headless", "--listen", "/ip4/127.0.0.1/tcp/0", "--data-dir", data, "--room", ROOM,
-                "--nick", f"n{index}"]
+                "--nick", f"n{index}", "--no-mdns", "--no-dht"]
         for a in connect:
             argv += ["--connect", a]
     else:
