@@ -54,12 +54,6 @@ public enum JSON {
 
     /// Escapes per RFC 8259: quotes, backslash and every control character (C0, DEL, C1), and U+2028/U+2029
     /// (line breaks to JavaScript). Works on the UTF-8 bytes: runs that need no escape are copied whole.
-    public static func quote(_ s: String, into out: inout String) {
-        var bytes: [UInt8] = []
-        quote(s, into: &bytes)
-        out += String(decoding: bytes, as: UTF8.self)
-    }
-
     public static func quote(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
