@@ -37,17 +37,6 @@ public struct ChatValidator {
     }
 
     var limiter = RateLimiter<PeerID>(rate: rate, burst: burst)
-    /// Authors' base58 names, so the JSON `from` check does not encode one per message (cleared when full).
-    private var names: [PeerID: String] = [:]
-    static let maxCachedNames = 4096
-
-    private mutating func name(of author: PeerID) -> String {
-        if let name = names[author] { return name }
-        if names.count >= Self.maxCachedNames { names.removeAll(keepingCapacity: true) }
-        let name = author.base58
-        names[author] = name
-        return name
-    }
 
     public init() {}
 
@@ -62,7 +51,7 @@ public struct ChatValidator {
         } catch {
             return .reject(.malformed(.notJSONObject))
         }
-        if !message.from.isEmpty && message.from != name(of: author) {
+        if !message.from.isEmpty && message.from != author.base58 {
             return .reject(.impersonation(claimed: message.from))
         }
         let contentBytes = message.content.utf8.count

@@ -72,7 +72,8 @@ public struct PeerID: Hashable, Sendable, CustomStringConvertible, Comparable {
     /// Whether `key` is the key this PeerID names.
     public func matches(_ key: PublicKey) -> Bool { PeerID(publicKey: key) == self }
 
-    public var base58: String { Base58.encode(bytes) }
+    /// base58btc of the multihash, as shown everywhere (cached: `PeerIDNames`).
+    public var base58: String { PeerIDNames.name(of: self) }
 
     public var cidV1: String {
         var raw: [UInt8] = [0x01]
