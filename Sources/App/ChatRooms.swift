@@ -14,6 +14,16 @@ struct ChatLine {
 
 /// Rooms, nick and the chat protocol over pubsub: a `join` when entering a room, a `leave` when leaving
 /// or quitting, text as `message`, each validated by `ChatValidator` before anyone sees it.
+///
+/// Text goes out through a `SendPacer`: what peers' rate limit would drop (a paste of 60 lines, a script
+/// writing fast) waits in a queue and follows in order, instead of being shown here and lost there.
+///
+///     say ─► queue empty and a token? ─yes─► publish
+///                    │ no
+///                    └─► queue (≤ maxQueuedLines) ─► timer at the next token ─► publish, in order
+///
+/// `join` and `leave` never wait: they take a token when there is one and go out at once (a room left
+/// while its lines are queued drops them, with a notice).
 final class ChatRooms {
     static let defaultRoom = "p2p-chat-default"
     /// Room names are topic strings; keep them printable and short.
@@ -26,6 +36,7 @@ final class ChatRooms {
         case lastRoom
         case badNick(String)
         case tooLong(Int)
+        case queueFull(Int)
         case publish(Error)
 
         var description: String {
@@ -36,12 +47,14 @@ final class ChatRooms {
             case .lastRoom: return "cannot leave the last room; /quit to exit"
             case .badNick(let n): return "bad nick \"\(n)\": use 1–\(ChatMessage.maxUsernameBytes) bytes without spaces or control characters"
             case .tooLong(let n): return "message of \(n) bytes is over the \(ChatMessage.maxContentBytes)-byte limit"
+            case .queueFull(let n): return "\(n) lines are already waiting to be sent; this one was not queued"
             case .publish(let e): return "could not send: \(e)"
             }
         }
     }
 
     let pubsub: PubSubService
+    let reactor: Reactor
     let me: PeerID
     private(set) var nick: String
     private(set) var rooms: [String] = []
@@ -53,8 +66,24 @@ final class ChatRooms {
     private var outgoing: ChatMessage?
     var onLine: ((ChatLine) -> Void)?
 
-    init(pubsub: PubSubService, me: PeerID, nick: String?, room: String) {
+    /// Lines the pacer holds back, oldest first, from `queueHead` on.
+    private var queue: [(room: String, text: String)] = []
+    private var queueHead = 0
+    private var pacer = SendPacer()
+    private var pacerTimer: TimerID?
+    /// The most lines waiting at once (~9 minutes at the paced rate); more are refused with `queueFull`.
+    static let maxQueuedLines = 5_000
+    /// A queued line could not be sent (its room was left, or publishing failed).
+    var onQueueError: ((String) -> Void)?
+    /// The queue has just emptied (quitting waits for this).
+    var onQueueDrained: (() -> Void)?
+
+    /// Lines waiting for the pacer.
+    var queuedCount: Int { queue.count - queueHead }
+
+    init(pubsub: PubSubService, reactor: Reactor, me: PeerID, nick: String?, room: String) {
         self.pubsub = pubsub
+        self.reactor = reactor
         self.me = me
         self.nick = nick ?? ChatRooms.defaultNick(for: me)
         self.current = room
@@ -85,13 +114,13 @@ final class ChatRooms {
         rooms.append(room)
         current = room
         pubsub.subscribe(room)
-        try? send(.join, content: "\(nick) joined", to: room)
+        announce(.join, content: "\(nick) joined", to: room)
     }
 
     func leave(_ room: String) throws {
         guard rooms.contains(room) else { throw RoomError.notJoined(room) }
         guard rooms.count > 1 else { throw RoomError.lastRoom }
-        try? send(.leave, content: "\(nick) left", to: room)
+        announce(.leave, content: "\(nick) left", to: room)
         pubsub.unsubscribe(room)
         rooms.removeAll { $0 == room }
         if current == room { current = rooms[rooms.count - 1] }
@@ -110,14 +139,73 @@ final class ChatRooms {
         nick = name
     }
 
-    func say(_ text: String) throws {
+    /// Sends `text` to the current room now, or queues it behind the lines the pacer holds back; true
+    /// when it was queued.
+    @discardableResult
+    func say(_ text: String) throws -> Bool {
         guard text.utf8.count <= ChatMessage.maxContentBytes else { throw RoomError.tooLong(text.utf8.count) }
-        try send(.message, content: text, to: current)
+        if queuedCount == 0, pacer.take(now: reactor.now) {
+            try send(.message, content: text, to: current)
+            return false
+        }
+        guard queuedCount < Self.maxQueuedLines else { throw RoomError.queueFull(queuedCount) }
+        queue.append((current, text))
+        armPacer()
+        return true
     }
 
     /// Sends `leave` to every room (before the host closes, so the frames go out first).
     func leaveAll() {
-        for room in rooms { try? send(.leave, content: "\(nick) left", to: room) }
+        for room in rooms { announce(.leave, content: "\(nick) left", to: room) }
+    }
+
+    /// Forgets the queued lines (a second quit while they were being sent); returns how many.
+    @discardableResult
+    func dropQueued() -> Int {
+        let dropped = queuedCount
+        queue.removeAll()
+        queueHead = 0
+        if let pacerTimer { reactor.cancel(pacerTimer) }
+        pacerTimer = nil
+        return dropped
+    }
+
+    private func armPacer() {
+        guard pacerTimer == nil, queuedCount > 0 else { return }
+        pacerTimer = reactor.schedule(at: pacer.nextToken(now: reactor.now)) { [unowned self] in
+            self.pacerTimer = nil
+            self.sendQueued()
+        }
+    }
+
+    private func sendQueued() {
+        var leftRooms: [String: Int] = [:]
+        while queuedCount > 0, pacer.take(now: reactor.now) {
+            let (room, text) = queue[queueHead]
+            queueHead += 1
+            guard rooms.contains(room) else { leftRooms[room, default: 0] += 1; continue }
+            do { try send(.message, content: text, to: room) } catch { onQueueError?("\(error)") }
+        }
+        for (room, count) in leftRooms.sorted(by: { $0.key < $1.key }) {
+            onQueueError?("\(count) queued line\(count == 1 ? "" : "s") for \(room) not sent: you left the room")
+        }
+        if queueHead >= 256, queueHead * 2 >= queue.count {   // compact now and then: O(1) per line overall
+            queue.removeFirst(queueHead)
+            queueHead = 0
+        }
+        if queuedCount == 0 {
+            queue.removeAll()
+            queueHead = 0
+            onQueueDrained?()
+        } else {
+            armPacer()
+        }
+    }
+
+    /// `join` and `leave`: never queued; they take a token when there is one, so text keeps its pace.
+    private func announce(_ kind: ChatMessage.Kind, content: String, to room: String) {
+        _ = pacer.take(now: reactor.now)
+        try? send(kind, content: content, to: room)
     }
 
     private func send(_ kind: ChatMessage.Kind, content: String, to room: String) throws {

@@ -17,6 +17,8 @@ protocol Frontend: AnyObject {
     func showRooms(current: String, rooms: [String])
     func showPing(peer: PeerID, rtt: Duration)
     func showError(_ message: String)
+    /// Something the user should know that is not an error (lines waiting for the send pacer).
+    func showNotice(_ message: String)
     /// A diagnostics result (`/echo-test`, `/perf`), as the JSON the headless contract prints.
     func showReport(_ event: JSON)
     func connected(_ peer: PeerID, _ info: ConnectionInfo)
@@ -70,6 +72,7 @@ final class ChatSession {
         history.onError = { [unowned self] in self.frontend.showError($0) }
         // Committed before shown: a line that was printed is on disk, whatever happens next.
         rooms.onLine = { [unowned self] in self.history.record($0); self.frontend.show($0); self.armIndexer() }
+        rooms.onQueueError = { [unowned self] in self.frontend.showError($0) }
         armIndexer()   // lines a killed run stored but did not index
         let startRoom = rooms.current
         frontend.sessionStarted(self)
@@ -104,16 +107,43 @@ final class ChatSession {
     private var lingering: Set<PeerID> = []
     private var lingerTimer: TimerID?
     private var isClosing = false
+    /// Quitting waits for the lines the pacer still holds (`ChatRooms.queuedCount`).
+    private var isDraining = false
 
     /// Sends `leave` to every room, then closes. Writing the `leave` before the GO_AWAY is not enough:
     /// py-libp2p tears the whole yamux session down on GO_AWAY and drops stream data its pubsub reader has
     /// not consumed yet. So we first ping every pubsub peer (the ping goes out behind the `leave` on the same
     /// connection, and its echo comes back after the peer has taken the `leave` in) and close once every
     /// echo, failure or disconnect is in, or after `quitLinger`. A second quit (signal, EOF) closes at once.
+    ///
+    /// Lines still queued by the send pacer go out first (a script that writes 100 lines and quits loses
+    /// none); a second quit while they do drops them and leaves at once.
     func quit() {
+        if isDraining {
+            isDraining = false
+            let dropped = rooms.dropQueued()
+            log.info("quit again: \(dropped) queued line(s) dropped")
+            leaveAndLinger()
+            return
+        }
         guard !isQuitting else { finishQuit(); return }
         isQuitting = true
         log.info("quitting")
+        let queued = rooms.queuedCount
+        guard queued == 0 else {
+            isDraining = true
+            frontend.showNotice("sending the \(queued) queued line\(queued == 1 ? "" : "s") before quitting; quit again to drop them")
+            rooms.onQueueDrained = { [unowned self] in
+                guard self.isDraining else { return }
+                self.isDraining = false
+                self.leaveAndLinger()
+            }
+            return
+        }
+        leaveAndLinger()
+    }
+
+    private func leaveAndLinger() {
         frontend.stopInput()
         rooms.leaveAll()
         lingering = Set(rooms.pubsub.peers.filter { host.isConnected($0) })
@@ -201,9 +231,14 @@ final class ChatSession {
         line.dropFirst().split(separator: " ", omittingEmptySubsequences: true).map(String.init)
     }
 
-    /// Sends text to the current room.
+    /// Sends text to the current room; the first line the pacer holds back says so.
     func say(_ text: String) {
-        attempt { try rooms.say(text) }
+        attempt {
+            if try rooms.say(text), rooms.queuedCount == 1 {
+                frontend.showNotice("peers take \(Int(ChatValidator.rate)) lines a second from one sender: "
+                                    + "the next lines follow at \(String(format: "%g", SendPacer.rate)) a second")
+            }
+        }
     }
 
     /// Runs the session command `name` (a full name from `commands`) with the arguments in `line`

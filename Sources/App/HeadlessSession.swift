@@ -57,11 +57,13 @@ final class HeadlessSession: Frontend {
         let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
         if n < 0 {
             if errno == EINTR || errno == EAGAIN { return }
+            stopInput()
             session.quit(); return
         }
-        if n == 0 {   // EOF: run what is left, then quit
+        if n == 0 {   // EOF: run what is left, then quit (once: stdin stays readable at EOF)
             if !lineBuffer.isEmpty { session.runLine(String(decoding: lineBuffer, as: UTF8.self)) }
             lineBuffer.removeAll()
+            stopInput()
             session.quit(); return
         }
         lineBuffer += chunk[0..<n]
@@ -147,6 +149,9 @@ final class HeadlessSession: Frontend {
     }
 
     func showError(_ message: String) { error(message) }
+
+    /// Not part of the JSON contract (DESIGN.md lists its events): notices go to the log only.
+    func showNotice(_ message: String) { session.log.info("notice: \(message)") }
 
     func showReport(_ event: JSON) { output.emit(event) }
 

@@ -123,7 +123,7 @@ struct P2PChat: ParsableCommand {
         let history = History(store: store)
         history.startCheckpoints()
         let savedNick = history.savedNick.flatMap { ChatRooms.isValidNick($0) ? $0 : nil }
-        let rooms = ChatRooms(pubsub: pubsub, me: host.peerID, nick: nick ?? savedNick,
+        let rooms = ChatRooms(pubsub: pubsub, reactor: reactor, me: host.peerID, nick: nick ?? savedNick,
                               room: startRoom ?? ChatRooms.defaultRoom)
         // One front end: the full screen on a terminal, else JSON lines.
         let frontend: AnyObject

@@ -175,6 +175,8 @@ final class TUISession: Frontend {
 
     func showError(_ message: String) { notice(message, kind: .error) }
 
+    func showNotice(_ message: String) { notice(message) }
+
     func showReport(_ event: JSON) { notice(event.rendered) }
 
     func connected(_ peer: PeerID, _ info: ConnectionInfo) { sidebarCache = nil; needsDraw = true }

@@ -161,6 +161,24 @@ struct ChatHeadlessTests {
         try a.waitFor("disconnected", timeout: 15) { $0.string("peer") == b.peer }
     }
 
+    @Test("60 lines written at once, then EOF: all reach the peer, in order, past its rate limit (burst 40)",
+          .timeLimit(.minutes(2)))
+    func burstIsPacedNotLost() throws {
+        let (a, b) = try pair("headless-paced")
+        let count = 60
+        try a.send((0..<count).map { "paced \($0)" }.joined(separator: "\n"))
+        a.process.closeStdin()   // quitting waits for the queued lines, then sends leave
+        try a.waitForMessage(content: "paced \(count - 1)", from: a.peer)
+        try b.waitForMessage(content: "paced \(count - 1)", from: a.peer)
+        #expect(try a.process.waitForExit(timeout: 15) == 0)
+        try b.waitForMessage { $0.string("type") == "leave" && $0.string("from") == a.peer }
+        let arrived = b.messageEvents.compactMap { $0.string("content") }.filter { $0.hasPrefix("paced ") }
+        #expect(arrived == (0..<count).map { "paced \($0)" }, "every line once, in order: \(arrived.count) of \(count)")
+        let leaveIndex = b.process.events.firstIndex { $0.string("type") == "leave" && $0.string("from") == a.peer }
+        let lastIndex = b.process.events.firstIndex { $0.string("content") == "paced \(count - 1)" }
+        if let leaveIndex, let lastIndex { #expect(lastIndex < leaveIndex, "the queued lines before the leave") }
+    }
+
     @Test("content over 16 KiB is refused with an error event; exactly 16 KiB is delivered")
     func overlongMessage() throws {
         let (a, b) = try pair("headless-long")
