@@ -70,7 +70,7 @@ final class ChatSession {
             try reactor.onSignal(signal) { [unowned self] in self.quit() }
         }
         history.onError = { [unowned self] in self.frontend.showError($0) }
-        // Committed before shown: a line that was printed is on disk, whatever happens next.
+        // Stored before shown: a line that was printed is on disk (journaled), whatever happens next.
         rooms.onLine = { [unowned self] in self.history.record($0); self.frontend.show($0); self.armIndexer() }
         rooms.onQueueError = { [unowned self] in self.frontend.showError($0) }
         armIndexer()   // lines a killed run stored but did not index

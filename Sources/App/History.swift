@@ -2,8 +2,9 @@ import Logging
 import Network
 import Persistence
 
-/// The chat's memory on disk: every delivered line is committed before it is shown, and the stored
-/// history answers `/history`, `/search` and the start-up replay of each room.
+/// The chat's memory on disk: every delivered line is stored before it is shown (journaled, then committed
+/// in batches: `MessageJournal`), and the stored history answers `/history`, `/search` and the start-up
+/// replay of each room.
 ///
 /// When a write fails (a full disk, an I/O error) the user is told once, and the rest of the run is kept in an
 /// in-memory store: messages are still shown, `/history` and `/search` see both stores, nothing stops.
@@ -41,7 +42,8 @@ final class History {
         }
     }
 
-    /// Commits `line`; returns once it is stored (on disk, or in memory after a failure).
+    /// Stores `line`; returns once it is stored (journaled on disk, or in memory after a failure). The
+    /// journal is committed to SQLite by `settle` (from the indexer timer), or by any read.
     func record(_ line: ChatLine) {
         let record = MessageRecord(room: line.room, messageID: line.id.bytes, author: line.author.base58,
                                    username: line.message.username, content: line.message.content,
@@ -53,14 +55,27 @@ final class History {
             return
         }
         do {
-            try store.messages.insert(record)
+            try store.messages.append(record)
         } catch {
-            log.error("storing a message failed: \(error)")
-            let memory = try? Store.inMemory()
-            _ = try? memory?.messages.insert(record)
-            fallback = memory
-            emitError("history is no longer saved: \(error); the chat goes on, this session's messages are kept in memory only")
+            failOver(error, also: [record])
         }
+    }
+
+    /// The disk store failed: the user is told once, and this run's lines go on in memory — those the
+    /// journal still holds too (they also stay in its file, for the next start to commit).
+    private func failOver(_ error: Error, also records: [MessageRecord] = []) {
+        log.error("storing messages failed: \(error)")
+        let memory = try? Store.inMemory()
+        for pending in store.messages.journaledRecords + records { _ = try? memory?.messages.insert(pending) }
+        store.messages.abandonJournal()
+        fallback = memory
+        emitError("history is no longer saved: \(error); the chat goes on, this session's messages are kept in memory only")
+    }
+
+    /// Commits the journaled lines to SQLite (see `MessageJournal`); a failure moves the run to memory.
+    func settle() {
+        guard !isClosed, fallback == nil else { return }
+        do { try store.messages.flushJournal() } catch { failOver(error) }
     }
 
     /// How long after a stored line the search indexer runs, and the most lines it indexes per run. FTS5
@@ -74,6 +89,7 @@ final class History {
     /// Moves up to `indexBatch` stored lines into the search index (`MessageStore.indexPending`); true when
     /// more are waiting. Runs from a timer, never between a line's commit and its showing.
     func indexForSearch() -> Bool {
+        settle()
         guard !isClosed, fallback == nil else { return false }
         do {
             return try store.messages.indexPending(limit: Self.indexBatch) == Self.indexBatch

@@ -103,6 +103,11 @@ struct P2PChat: ParsableCommand {
         do { store = try Store.open(directory: directory.path) } catch let error as StoreError {
             throw fatal("\(error)", code: Self.exitCode(for: error))
         }
+        let recovered = store.recoveredFromJournal
+        if recovered.lines > 0 || recovered.droppedBytes > 0 {
+            Logger(label: "p2p-chat.history").notice(
+                "committed \(recovered.lines) line(s) a previous run had journaled; dropped a torn tail of \(recovered.droppedBytes) bytes")
+        }
         let identity: PrivateKey
         do { identity = try directory.loadIdentity() } catch { throw fatal("\(error)", code: 73) }
 
@@ -170,7 +175,7 @@ struct P2PChat: ParsableCommand {
         switch error {
         case .lockedByAnotherProcess: return 75
         case .cannotLock: return 73
-        case .corrupt, .cannotOpen, .newerSchema, .sqlite: return 74
+        case .corrupt, .cannotOpen, .newerSchema, .sqlite, .journal: return 74
         }
     }
 

@@ -5,8 +5,52 @@ import GRDB
 ///
 /// Every read is an index range scan on `messages_by_room_time` (room, received_at, rowid), so the page
 /// before a message costs the same at depth 10 and at depth 10^6.
+///
+/// Lines can also be *appended* (`append`): journaled in one `write(2)` and committed in batches
+/// (`MessageJournal`); every read first commits what is journaled, so readers never see the difference.
 public struct MessageStore {
     let queue: DatabaseQueue
+    /// Nil for an in-memory store (`append` then inserts at once).
+    let journal: MessageJournal?
+
+    init(queue: DatabaseQueue, journal: MessageJournal? = nil) {
+        self.queue = queue
+        self.journal = journal
+    }
+
+    /// Stores `record` before the caller shows it, as cheaply as that can be done: one `write(2)` into the
+    /// journal (as durable as a WAL commit: it survives the process being killed), committed to SQLite by
+    /// the next `flushJournal`. Once `MessageJournal.flushThreshold` lines wait, commits them itself.
+    public func append(_ record: MessageRecord) throws {
+        guard let journal else { try insert(record); return }
+        try journal.append(record)
+        if journal.pending.count >= MessageJournal.flushThreshold { try flushJournal() }
+    }
+
+    /// Lines appended and not yet committed to SQLite, oldest first.
+    public var journaledRecords: [MessageRecord] { journal?.pending ?? [] }
+
+    /// Commits the journaled lines in one transaction (a line already stored is skipped, so a replay after
+    /// a crash between commit and truncation stores nothing twice), then empties the journal. Returns how
+    /// many lines it committed. On failure the lines stay journaled (and on disk for the next start).
+    @discardableResult
+    public func flushJournal() throws -> Int {
+        guard let journal, !journal.pending.isEmpty else { return 0 }
+        let records = journal.pending
+        try insert(batch: records)
+        try journal.reset()
+        return records.count
+    }
+
+    /// Forgets the journaled lines in memory, leaving them in the file for the next open to commit (the
+    /// app gave up on this store for the run and keeps its lines elsewhere).
+    public func abandonJournal() { journal?.abandon() }
+
+    /// Before a read: commits the journal so the read sees every appended line. A failure is left for the
+    /// writer's next `flushJournal` to report; the read goes on with what is committed.
+    private func settle() {
+        _ = try? flushJournal()
+    }
 
     static let columns = "seq, room, message_id, author, username, content, kind, sent_at, received_at"
 
@@ -30,7 +74,7 @@ public struct MessageStore {
         }
     }
 
-    private static func insert(_ r: MessageRecord, _ db: Database) throws -> Bool {
+    static func insert(_ r: MessageRecord, _ db: Database) throws -> Bool {
         // A cached statement: the SQL (and the FTS5 trigger behind it) is compiled once per connection.
         let statement = try db.cachedStatement(sql: """
             INSERT INTO messages (room, message_id, author, username, content, kind, sent_at, received_at)
@@ -43,7 +87,8 @@ public struct MessageStore {
 
     /// The last `limit` messages of `room`, oldest first.
     public func last(_ limit: Int, in room: String) throws -> [MessageRecord] {
-        try Store.run("read history") {
+        settle()
+        return try Store.run("read history") {
             try queue.read { db in
                 try Self.fetch(db, sql: """
                     SELECT \(Self.columns) FROM messages WHERE room = ?
@@ -56,14 +101,16 @@ public struct MessageStore {
     /// Up to `limit` messages of the cursor's room that come just before it, oldest first
     /// (empty at the start of the history).
     public func page(before cursor: MessageCursor, limit: Int) throws -> [MessageRecord] {
-        try Store.run("read history page") {
+        settle()
+        return try Store.run("read history page") {
             try queue.read { db in try Self.page(db, before: cursor, limit: limit) }
         }
     }
 
     /// The page before the message with this ID, in its room; nil when no such message is stored.
     public func page(beforeMessage messageID: [UInt8], limit: Int) throws -> [MessageRecord]? {
-        try Store.run("read history page") {
+        settle()
+        return try Store.run("read history page") {
             try queue.read { db in
                 guard let anchor = try Self.fetch(db, sql: "SELECT \(Self.columns) FROM messages WHERE message_id = ?",
                                                   [Data(messageID)]).first, let cursor = anchor.cursor
@@ -76,7 +123,8 @@ public struct MessageStore {
     /// Up to `limit` messages of the cursor's room that come just after it, oldest first (the scrollback
     /// paging forward again after it dropped newer entries).
     public func page(after cursor: MessageCursor, limit: Int) throws -> [MessageRecord] {
-        try Store.run("read history page") {
+        settle()
+        return try Store.run("read history page") {
             try queue.read { db in
                 try Self.fetch(db, sql: """
                     SELECT \(Self.columns) FROM messages WHERE room = ? AND (received_at, seq) > (?, ?)
@@ -88,7 +136,8 @@ public struct MessageStore {
 
     /// The stored message with this ID, if any.
     public func record(messageID: [UInt8]) throws -> MessageRecord? {
-        try Store.run("read message") {
+        settle()
+        return try Store.run("read message") {
             try queue.read { db in
                 try Self.fetch(db, sql: "SELECT \(Self.columns) FROM messages WHERE message_id = ?", [Data(messageID)]).first
             }
@@ -109,6 +158,7 @@ public struct MessageStore {
     /// Rows still waiting for the indexer are indexed first, so a search sees every stored message.
     public func search(_ text: String, room: String? = nil, limit: Int = 50) throws -> [MessageRecord] {
         guard let query = Self.ftsQuery(text) else { return [] }
+        settle()
         while try indexPending(limit: Self.indexBatch) == Self.indexBatch {}
         return try Store.run("search") {
             try queue.read { db in
@@ -146,7 +196,8 @@ public struct MessageStore {
 
     /// Messages stored but not yet in the search index.
     public func pendingIndexCount() throws -> Int {
-        try Store.run("count unindexed messages") {
+        settle()
+        return try Store.run("count unindexed messages") {
             try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fts_pending") ?? 0 }
         }
     }
@@ -162,7 +213,8 @@ public struct MessageStore {
     /// How many messages are stored: in `room` (an index range count), or in all rooms (a counter kept by
     /// triggers, O(1) at any size).
     public func count(room: String? = nil) throws -> Int {
-        try Store.run("count messages") {
+        settle()
+        return try Store.run("count messages") {
             try queue.read { db in
                 if let room {
                     return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages WHERE room = ?", arguments: [room]) ?? 0

@@ -28,6 +28,8 @@ public final class Store {
     /// The database file name inside the data directory, and the lock file beside it.
     public static let fileName = "chat.sqlite"
     public static let lockFileName = "lock"
+    /// Appended to the database's path: the lines shown and not yet committed (`MessageJournal`).
+    public static let journalSuffix = "-pending"
 
     /// The database file, or `:memory:`.
     public let path: String
@@ -35,6 +37,9 @@ public final class Store {
     private let lock: DirectoryLock?
     private let durability: Durability
     private var checkpointer: Checkpointer?
+    /// What opening found in the journal a previous run left: lines committed now, and the bytes of a torn
+    /// tail dropped (a crash in the middle of a `write`).
+    public private(set) var recoveredFromJournal: (lines: Int, droppedBytes: Int) = (0, 0)
 
     public let messages: MessageStore
     public let rooms: RoomStore
@@ -86,7 +91,22 @@ public final class Store {
         } catch {
             throw Self.openError(error, path: path)
         }
-        messages = MessageStore(queue: queue)
+        // The journal only beside a fully migrated file database (old-schema test stores have none).
+        var journal: MessageJournal?
+        if path != ":memory:" && target == nil {
+            let opened = try MessageJournal(path: path + Self.journalSuffix)
+            let (records, dropped) = try opened.recover()
+            if !records.isEmpty {
+                let database = queue
+                _ = try Self.run("replaying \(path + Self.journalSuffix)") {
+                    try database.write { db in try records.reduce(0) { $0 + (try MessageStore.insert($1, db) ? 1 : 0) } }
+                }
+            }
+            if !records.isEmpty || dropped > 0 { try opened.reset() }
+            recoveredFromJournal = (records.count, dropped)
+            journal = opened
+        }
+        messages = MessageStore(queue: queue, journal: journal)
         rooms = RoomStore(queue: queue)
         peers = PeerStore(queue: queue)
         settings = SettingsStore(queue: queue)
@@ -140,6 +160,7 @@ public final class Store {
 
     /// Closes the connection (the WAL is checkpointed into the file) and releases the directory lock.
     public func close() {
+        _ = try? messages.flushJournal()   // else the next open replays them
         checkpointer?.stop()
         checkpointer = nil
         try? queue.close()

@@ -21,11 +21,16 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case newerSchema(path: String, unknownMigrations: [String])
     /// A statement failed after opening; `code` is SQLite's primary result code (13 = SQLITE_FULL).
     case sqlite(operation: String, code: Int32, message: String)
+    /// The pending-lines file beside the database (`MessageJournal`) failed: ENOSPC, EIO, permissions.
+    case journal(path: String, operation: String, errno: Int32)
 
     /// SQLITE_FULL: the disk (or the file-size limit) is full.
     public var isDiskFull: Bool {
-        if case .sqlite(_, let code, _) = self { return code == 13 }
-        return false
+        switch self {
+        case .sqlite(_, let code, _): return code == 13
+        case .journal(_, _, let e): return e == ENOSPC || e == EFBIG || e == EDQUOT
+        default: return false
+        }
     }
 
     public var description: String {
@@ -45,6 +50,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
                 + "use that version, or move the file away"
         case .sqlite(let operation, let code, let message):
             return "store: \(operation) failed: \(message) (SQLite code \(code))"
+        case .journal(let path, let operation, let e):
+            return "store: \(operation) \(path) failed: \(String(cString: strerror(e)))"
         }
     }
 }
