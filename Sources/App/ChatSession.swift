@@ -71,7 +71,12 @@ final class ChatSession {
         }
         history.onError = { [unowned self] in self.frontend.showError($0) }
         // Stored before shown: a line that was printed is on disk (journaled), whatever happens next.
-        rooms.onLine = { [unowned self] in self.history.record($0); self.frontend.show($0); self.armIndexer() }
+        rooms.onLine = { [unowned self] in
+            self.history.record($0)
+            self.frontend.show($0)
+            self.armSettle()
+            self.armIndexer()
+        }
         rooms.onQueueError = { [unowned self] in self.frontend.showError($0) }
         armIndexer()   // lines a killed run stored but did not index
         let startRoom = rooms.current
@@ -89,6 +94,17 @@ final class ChatSession {
     // MARK: Search index
 
     private var indexTimer: TimerID?
+    private var settleTimer: TimerID?
+
+    /// Commits the journaled lines `History.settleDelay` after a line arrives: small batches, so the pause
+    /// they make on the reactor stays short (a relay forwarding through it waits at most that long).
+    private func armSettle() {
+        guard settleTimer == nil, !isClosing else { return }
+        settleTimer = reactor.schedule(after: History.settleDelay) { [unowned self] in
+            self.settleTimer = nil
+            if !self.isClosing { self.history.settle() }
+        }
+    }
 
     /// Indexes stored lines for `/search` a little after they arrive, in batches, until none is left.
     private func armIndexer(after delay: Duration = History.indexDelay) {
@@ -166,6 +182,8 @@ final class ChatSession {
         isClosing = true
         if let lingerTimer { reactor.cancel(lingerTimer) }
         if let indexTimer { reactor.cancel(indexTimer) }
+        if let settleTimer { reactor.cancel(settleTimer) }
+        settleTimer = nil
         lingerTimer = nil
         indexTimer = nil
         host.close()

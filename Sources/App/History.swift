@@ -72,6 +72,10 @@ final class History {
         emitError("history is no longer saved: \(error); the chat goes on, this session's messages are kept in memory only")
     }
 
+    /// How long after a line its journal is committed to SQLite (`settle`): a few lines per transaction
+    /// under a normal chat, a short pause each (`MessageStore.journalBatch` bounds a flood's).
+    static let settleDelay: Duration = .milliseconds(200)
+
     /// Commits the journaled lines to SQLite (see `MessageJournal`); a failure moves the run to memory.
     func settle() {
         guard !isClosed, fallback == nil else { return }

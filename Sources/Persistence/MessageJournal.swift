@@ -25,7 +25,7 @@ import Darwin
 /// is short, over `maxRecordBytes` or fails its CRC, and counts the bytes it dropped.
 final class MessageJournal {
     /// Lines held before `MessageStore.append` moves them into SQLite itself.
-    static let flushThreshold = 256
+    static let flushThreshold = 64
     /// The largest body read back: far above a 16 KiB chat line, far below anything that hurts.
     static let maxRecordBytes = 1 << 20
     static let headerBytes = 8

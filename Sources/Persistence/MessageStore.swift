@@ -27,6 +27,9 @@ public struct MessageStore {
         if journal.pending.count >= MessageJournal.flushThreshold { try flushJournal() }
     }
 
+    /// The most lines the journal holds before `append` commits them itself.
+    public static let journalBatch = MessageJournal.flushThreshold
+
     /// Lines appended and not yet committed to SQLite, oldest first.
     public var journaledRecords: [MessageRecord] { journal?.pending ?? [] }
 

@@ -64,12 +64,12 @@ enum StoreBench {
             if durability == .normal { Results.storeCommit = (percentile(run.samples, 0.5), percentile(run.samples, 0.99)) }
             store.close()
         }
-        // What the app does per shown line since the journal: one write(2), a batch commit every 256 lines
+        // What the app does per shown line since the journal: one write(2), a batch commit every 64 lines
         // (in the p99 and max) — the commit of the rest happens later, off the line's path.
         do {
             let store = try Store(path: dir + "/journaled.sqlite")
             try store.setAutomaticCheckpoints(false)
-            add("journaled append (used), batch commit per 256",
+            add("journaled append (used), batch commit per \(MessageStore.journalBatch)",
                 try timeEach(quick ? 2_000 : 20_000, store) { try store.messages.append($0) })
             try store.messages.flushJournal()
             store.close()
