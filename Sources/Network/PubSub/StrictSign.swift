@@ -56,16 +56,26 @@ enum StrictSign {
 /// Author keys by `from` bytes, so a busy author's key is parsed once, not per message, and verifies with a
 /// precomputed table (`VerifyingKey`, built on the author's second message, so a flood of one-message
 /// identities costs no more than libsodium; libsodium for keys that get none).
+///
+/// Two generations of at most `capacity / 2` authors each: a lookup that finds an author in the older one
+/// moves it to the current one, and when the current one is full the older one is dropped. So an author
+/// who sent anything during the last generation keeps its table however many one-off authors pass by (a
+/// flood of fresh identities cannot evict the busy ones), at O(1) per lookup — an approximate LRU.
 /// Memory: at most `capacity` tables of `VerifyingKey.tableSize` (3,904 B) each, about 16 MB when full, the
-/// price of verifying ~2× faster than libsodium (issue 3's 20,000 msgs/s); the cache is cleared when full.
+/// price of verifying ~2× faster than libsodium (issue 3's 20,000 msgs/s).
 struct AuthorKeyCache {
     static let capacity = 4096
     /// Messages an author's key verifies with libsodium before its table is built.
     static let precomputeAfter = 1
-    private var keys: [ArraySlice<UInt8>: (PeerID, VerifyingKey)] = [:]
+    typealias Entry = (PeerID, VerifyingKey)
+    private var current: [ArraySlice<UInt8>: Entry] = [:]
+    private var previous: [ArraySlice<UInt8>: Entry] = [:]
 
-    mutating func key(from: ArraySlice<UInt8>, keyField: ArraySlice<UInt8>?) throws -> (PeerID, VerifyingKey) {
-        let cached = keys[from]
+    /// Authors held (both generations).
+    var count: Int { current.count + previous.count }
+
+    mutating func key(from: ArraySlice<UInt8>, keyField: ArraySlice<UInt8>?) throws -> Entry {
+        let cached = lookup(from)
         if keyField == nil, let cached { return cached }
         guard let peer = try? PeerID(multihash: Array(from)) else { throw PubSubError.invalidFrom }
         let key: PublicKey
@@ -77,9 +87,25 @@ struct AuthorKeyCache {
             key = k
         }
         if let cached, cached.1.publicKey == key { return cached }
-        if keys.count >= Self.capacity { keys.removeAll(keepingCapacity: true) }
         let entry = (peer, VerifyingKey(key, precomputeAfter: Self.precomputeAfter))
-        keys[ArraySlice(Array(from))] = entry
+        insert(ArraySlice(Array(from)), entry)
         return entry
+    }
+
+    /// The cached entry, moved into the current generation when it was in the older one.
+    private mutating func lookup(_ from: ArraySlice<UInt8>) -> Entry? {
+        if let entry = current[from] { return entry }
+        guard let entry = previous.removeValue(forKey: from) else { return nil }
+        insert(from, entry)
+        return entry
+    }
+
+    private mutating func insert(_ from: ArraySlice<UInt8>, _ entry: Entry) {
+        if current[from] == nil && current.count >= Self.capacity / 2 {
+            previous = current
+            current = [:]
+            current.reserveCapacity(Self.capacity / 2)
+        }
+        current[from] = entry
     }
 }

@@ -123,3 +123,45 @@ import Testing
         #expect(ps.counters.unsubscribedTopic == 1)
     }
 }
+
+/// `AuthorKeyCache` keeps busy authors' keys (and their verify tables) while a flood of one-off authors
+/// passes through, and stays within its capacity.
+@Suite struct AuthorKeyCacheTests {
+    static func signed(by key: PrivateKey, _ n: UInt64) throws -> (raw: [UInt8], scanned: ScannedMessage) {
+        let raw = StrictSign.encode(from: key.peerID, data: Array("m\(n)".utf8), seqno: n, topic: "t", identity: key)
+        return (raw, try ScannedMessage(raw, 0..<raw.count))
+    }
+
+    @Test func busyAuthorKeepsItsKeyThroughAFloodOfNewAuthors() throws {
+        var cache = AuthorKeyCache()
+        let busy = PrivateKey.generate()
+        let first = try Self.signed(by: busy, 1)
+        _ = try StrictSign.verify(first.scanned, in: first.raw, keys: &cache)
+        let (_, key) = try cache.key(from: busy.peerID.bytes[...], keyField: nil)
+        // 3 × capacity fresh authors, the busy one sending every 100th message.
+        for i in 0..<(3 * AuthorKeyCache.capacity) {
+            let author = PrivateKey.generate()
+            let m = try Self.signed(by: author, UInt64(i))
+            #expect(try StrictSign.verify(m.scanned, in: m.raw, keys: &cache) == author.peerID)
+            if i % 100 == 0 {
+                let mine = try Self.signed(by: busy, UInt64(i + 2))
+                #expect(try StrictSign.verify(mine.scanned, in: mine.raw, keys: &cache) == busy.peerID)
+            }
+            #expect(cache.count <= AuthorKeyCache.capacity)
+        }
+        let (_, after) = try cache.key(from: busy.peerID.bytes[...], keyField: nil)
+        #expect(after === key, "the busy author's key (and table) was never evicted")
+    }
+
+    @Test func anIdleAuthorIsEvictedAfterTwoGenerations() throws {
+        var cache = AuthorKeyCache()
+        let idle = PrivateKey.generate()
+        let (_, key) = try cache.key(from: idle.peerID.bytes[...], keyField: nil)
+        for _ in 0..<AuthorKeyCache.capacity {
+            _ = try cache.key(from: PrivateKey.generate().peerID.bytes[...], keyField: nil)
+        }
+        let (_, again) = try cache.key(from: idle.peerID.bytes[...], keyField: nil)
+        #expect(again !== key, "an author silent for a whole capacity of others is re-parsed")
+        #expect(cache.count <= AuthorKeyCache.capacity)
+    }
+}
