@@ -57,10 +57,11 @@ enum StrictSign {
 /// precomputed table (`VerifyingKey`, built on the author's second message, so a flood of one-message
 /// identities costs no more than libsodium; libsodium for keys that get none).
 ///
-/// Two generations of at most `capacity / 2` authors each: a lookup that finds an author in the older one
-/// moves it to the current one, and when the current one is full the older one is dropped. So an author
-/// who sent anything during the last generation keeps its table however many one-off authors pass by (a
-/// flood of fresh identities cannot evict the busy ones), at O(1) per lookup — an approximate LRU.
+/// At most `capacity` authors, evicted by CLOCK (second chance): a lookup marks its author used; a new author
+/// that needs a slot sweeps the hand past used ones (clearing the mark) to the first unused one. So an author
+/// who sent anything since the hand last passed keeps its table however many one-off authors pass by (they
+/// enter unmarked and are the first to go), and all of a working set up to `capacity` stays — at O(1)
+/// amortised per message, an approximate LRU.
 /// Memory: at most `capacity` tables of `VerifyingKey.tableSize` (3,904 B) each, about 16 MB when full, the
 /// price of verifying ~2× faster than libsodium (issue 3's 20,000 msgs/s).
 struct AuthorKeyCache {
@@ -68,11 +69,12 @@ struct AuthorKeyCache {
     /// Messages an author's key verifies with libsodium before its table is built.
     static let precomputeAfter = 1
     typealias Entry = (PeerID, VerifyingKey)
-    private var current: [ArraySlice<UInt8>: Entry] = [:]
-    private var previous: [ArraySlice<UInt8>: Entry] = [:]
+    private var slots: [ArraySlice<UInt8>: Int] = [:]
+    private var entries: [(from: ArraySlice<UInt8>, entry: Entry, used: Bool)] = []
+    private var hand = 0
 
-    /// Authors held (both generations).
-    var count: Int { current.count + previous.count }
+    /// Authors held.
+    var count: Int { entries.count }
 
     mutating func key(from: ArraySlice<UInt8>, keyField: ArraySlice<UInt8>?) throws -> Entry {
         let cached = lookup(from)
@@ -92,20 +94,29 @@ struct AuthorKeyCache {
         return entry
     }
 
-    /// The cached entry, moved into the current generation when it was in the older one.
     private mutating func lookup(_ from: ArraySlice<UInt8>) -> Entry? {
-        if let entry = current[from] { return entry }
-        guard let entry = previous.removeValue(forKey: from) else { return nil }
-        insert(from, entry)
-        return entry
+        guard let i = slots[from] else { return nil }
+        entries[i].used = true
+        return entries[i].entry
     }
 
     private mutating func insert(_ from: ArraySlice<UInt8>, _ entry: Entry) {
-        if current[from] == nil && current.count >= Self.capacity / 2 {
-            previous = current
-            current = [:]
-            current.reserveCapacity(Self.capacity / 2)
+        if let i = slots[from] {   // the same `from` with another key field: the new key replaces the old
+            entries[i].entry = entry
+            return
         }
-        current[from] = entry
+        guard entries.count >= Self.capacity else {
+            slots[from] = entries.count
+            entries.append((from, entry, false))
+            return
+        }
+        while entries[hand].used {
+            entries[hand].used = false
+            hand = (hand + 1) % entries.count
+        }
+        slots.removeValue(forKey: entries[hand].from)
+        entries[hand] = (from, entry, false)
+        slots[from] = hand
+        hand = (hand + 1) % entries.count
     }
 }
