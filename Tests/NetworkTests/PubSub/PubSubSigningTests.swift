@@ -153,6 +153,18 @@ import Testing
         #expect(after === key, "the busy author's key (and table) was never evicted")
     }
 
+    @Test func aWorkingSetOfCapacityAuthorsStaysWhole() throws {
+        var cache = AuthorKeyCache()
+        let authors = (0..<AuthorKeyCache.capacity).map { _ in PrivateKey.generate().peerID.bytes[...] }
+        let first = try authors.map { try cache.key(from: $0, keyField: nil).1 }
+        for _ in 0..<2 {
+            for (i, from) in authors.enumerated() {
+                #expect(try cache.key(from: from, keyField: nil).1 === first[i])
+            }
+        }
+        #expect(cache.count == AuthorKeyCache.capacity)
+    }
+
     @Test func anIdleAuthorIsEvictedOnceTheCacheIsFull() throws {
         var cache = AuthorKeyCache()
         let idle = PrivateKey.generate()
