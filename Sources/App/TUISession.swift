@@ -294,7 +294,7 @@ final class TUISession: Frontend {
     private func apply(_ outcome: InputOutcome) {
         switch outcome {
         case .submit(let line): run(line)
-        case .submitLines(let lines): for line in lines { run(line) }
+        case .submitLines(let lines): sendPasted(lines)
         case .confirmPaste: break
         case .scroll(let scroll): self.scroll(scroll)
         case .switchRoom(let target): switchRoom(target)
@@ -328,6 +328,13 @@ final class TUISession: Frontend {
     }
 
     /// A submitted line: text to the room, or a command (the screen's own, or the session's).
+    /// A confirmed multi-line paste is text, every line of it: a pasted log with a `/quit` or `/nick` line in
+    /// it must not run them. (A one-line paste lands in the editor, where Enter treats it as typed.)
+    private func sendPasted(_ lines: [String]) {
+        for line in lines { session.say(line) }
+        needsDraw = true
+    }
+
     private func run(_ line: String) {
         let parsed: ParsedLine
         do { parsed = try input.commands.parse(line) } catch { notice("\(error)", kind: .error); return }

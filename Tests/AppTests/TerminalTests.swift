@@ -236,6 +236,28 @@ struct TerminalTests {
         try alice.expectRestored("/quit with a peer")
     }
 
+    @Test("a confirmed multi-line paste is sent as text, its / lines too: a pasted /nick or /quit runs nothing")
+    func pastedLinesAreText() throws {
+        let room = Self.uniqueRoom("paste")
+        let bob = try ChatNode(name: "bob", room: room, nick: "bob")
+        let alice = try ScreenNode(room: room, nick: "alice", connect: [bob.loopbackAddr])
+        let alicePeer = try bob.waitFor("connected").string("peer") ?? ""
+        try bob.waitUntilPeer(alicePeer, inRoom: room)
+        try alice.terminal.waitFor(text: "1 in room")
+
+        try alice.terminal.type("\u{1B}[200~pasted one\n/nick mallory\n/quit\n\u{1B}[201~")
+        try alice.terminal.waitFor(text: "(y/n)")
+        try alice.terminal.type("y")
+        for line in ["pasted one", "/nick mallory", "/quit"] {
+            let got = try bob.waitForMessage(content: line, from: alicePeer)
+            #expect(got.string("username") == "alice", "sent as text under the old nick: \(got)")
+        }
+        try alice.terminal.waitFor(text: "/quit")
+        #expect(kill(try alice.pid(), 0) == 0, "the pasted /quit did not quit")
+        try alice.say("/quit")
+        try alice.expectRestored("/quit after the paste")
+    }
+
     @Test("a message that arrived while its room was not shown is below the unread marker after a restart")
     func unreadMarker() throws {
         let room = Self.uniqueRoom("unread"), other = Self.uniqueRoom("elsewhere")

@@ -3,7 +3,7 @@
 ///
 /// A paste of one line is inserted at the cursor. A paste of several lines (with the text already on the
 /// line around it) is not sent until the user answers "Send N lines? (y/n)": `y` sends them
-/// (`.submitLines`), `n` or Escape keeps the line as it was. Pasted control characters are dropped and tabs
+/// (`.submitLines`, as text: a pasted `/` line is not run as a command), `n` or Escape keeps the line as it was. Pasted control characters are dropped and tabs
 /// become spaces, so the line holds only printable text.
 public struct InputModel {
     /// Editing the line, or waiting for the answer to "Send N lines? (y/n)".
