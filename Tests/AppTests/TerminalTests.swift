@@ -71,6 +71,18 @@ struct TerminalTests {
 
     static func uniqueRoom(_ label: String) -> String { "tui-\(label)-\(UUID().uuidString.prefix(8))" }
 
+    /// Headless bob and full-screen alice (nicks as named) in a fresh room, each seeing the other in it;
+    /// returns alice's PeerID too.
+    static func screenWithHeadlessPeer(_ label: String) throws -> (ChatNode, ScreenNode, String) {
+        let room = uniqueRoom(label)
+        let bob = try ChatNode(name: "bob", room: room, nick: "bob")
+        let alice = try ScreenNode(room: room, nick: "alice", connect: [bob.loopbackAddr])
+        let alicePeer = try bob.waitFor("connected").string("peer") ?? ""
+        try bob.waitUntilPeer(alicePeer, inRoom: room)
+        try alice.terminal.waitFor(text: "1 in room")
+        return (bob, alice, alicePeer)
+    }
+
     @Test("the status line shows the room and our nick; /quit leaves the terminal as it was")
     func startAndQuit() throws {
         let room = Self.uniqueRoom("start")
@@ -191,12 +203,7 @@ struct TerminalTests {
 
     @Test("chat with a headless peer: our line reaches it, its lines show with its nick, hostile text shows as escapes")
     func chatWithHeadlessPeer() throws {
-        let room = Self.uniqueRoom("chat")
-        let bob = try ChatNode(name: "bob", room: room, nick: "bob")
-        let alice = try ScreenNode(room: room, nick: "alice", connect: [bob.loopbackAddr])
-        let alicePeer = try bob.waitFor("connected").string("peer") ?? ""
-        try bob.waitUntilPeer(alicePeer, inRoom: room)
-        try alice.terminal.waitFor(text: "1 in room")
+        let (bob, alice, alicePeer) = try Self.screenWithHeadlessPeer("chat")
 
         try alice.say("hello from the screen")
         let got = try bob.waitForMessage(content: "hello from the screen", from: alicePeer)
@@ -238,12 +245,7 @@ struct TerminalTests {
 
     @Test("a confirmed multi-line paste is sent as text, its / lines too: a pasted /nick or /quit runs nothing")
     func pastedLinesAreText() throws {
-        let room = Self.uniqueRoom("paste")
-        let bob = try ChatNode(name: "bob", room: room, nick: "bob")
-        let alice = try ScreenNode(room: room, nick: "alice", connect: [bob.loopbackAddr])
-        let alicePeer = try bob.waitFor("connected").string("peer") ?? ""
-        try bob.waitUntilPeer(alicePeer, inRoom: room)
-        try alice.terminal.waitFor(text: "1 in room")
+        let (bob, alice, alicePeer) = try Self.screenWithHeadlessPeer("paste")
 
         try alice.terminal.type("\u{1B}[200~pasted one\n/nick mallory\n/quit\n\u{1B}[201~")
         try alice.terminal.waitFor(text: "(y/n)")
