@@ -41,23 +41,21 @@ struct CheckpointerTests {
 
     @Test("a complete checkpoint is followed by the write that starts the WAL over; an idle WAL is left alone")
     func restartsTheWAL() throws {
-        let dir = temporaryDirectory("restart")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try Store.open(directory: dir)
-        try store.setAutomaticCheckpoints(false)
-        _ = try store.messages.insert(batch: (0..<50).map { message($0) })
-        for i in 50..<60 { try store.messages.insert(message(i)) }
-        func walFrames() throws -> Int {
-            try store.queue.writeWithoutTransaction { try $0.checkpoint(.passive).walFrameCount }
+        try withTemporaryStore("restart") { store, _ in
+            try store.setAutomaticCheckpoints(false)
+            _ = try store.messages.insert(batch: (0..<50).map { message($0) })
+            for i in 50..<60 { try store.messages.insert(message(i)) }
+            func walFrames() throws -> Int {
+                try store.queue.writeWithoutTransaction { try $0.checkpoint(.passive).walFrameCount }
+            }
+            #expect(try walFrames() > Checkpointer.restartWriteFrames)
+            try store.queue.writeWithoutTransaction { try Checkpointer.checkpoint($0) }
+            #expect(try walFrames() == Checkpointer.restartWriteFrames,
+                    "the WAL started over with the checkpointer's own write, so no message commit pays for the rewind")
+            try store.queue.writeWithoutTransaction { try Checkpointer.checkpoint($0) }
+            #expect(try walFrames() == Checkpointer.restartWriteFrames, "nothing new: no further write")
+            try store.messages.insert(message(60))
+            #expect(try store.messages.count() == 61)
         }
-        #expect(try walFrames() > Checkpointer.restartWriteFrames)
-        try store.queue.writeWithoutTransaction { try Checkpointer.checkpoint($0) }
-        #expect(try walFrames() == Checkpointer.restartWriteFrames,
-                "the WAL started over with the checkpointer's own write, so no message commit pays for the rewind")
-        try store.queue.writeWithoutTransaction { try Checkpointer.checkpoint($0) }
-        #expect(try walFrames() == Checkpointer.restartWriteFrames, "nothing new: no further write")
-        try store.messages.insert(message(60))
-        #expect(try store.messages.count() == 61)
-        store.close()
     }
 }

@@ -10,15 +10,6 @@ struct MessageJournalTests {
 
     static func fileBytes(_ path: String) -> [UInt8] { Array(FileManager.default.contents(atPath: path) ?? Data()) }
 
-    /// A store opened in a fresh directory for `body`, closed and removed after.
-    func withStore(_ label: String, _ body: (Store, String) throws -> Void) throws {
-        let dir = temporaryDirectory(label)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try Store.open(directory: dir)
-        defer { store.close() }
-        try body(store, dir)
-    }
-
     @Test("CRC-32 is zlib's (the check value of \"123456789\")")
     func crcCheckValue() {
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
@@ -42,7 +33,7 @@ struct MessageJournalTests {
 
     @Test("appended lines are journaled, seen by every read, and committed by the read in one go")
     func appendThenRead() throws {
-        try withStore("journal-read") { store, dir in
+        try withTemporaryStore("journal-read") { store, dir in
             for i in 1...3 { try store.messages.append(message(i)) }
             #expect(store.messages.journaledRecords.map(\.content) == ["message 1", "message 2", "message 3"])
             #expect(!Self.fileBytes(Self.journalPath(dir)).isEmpty, "on disk before any commit")
@@ -55,7 +46,7 @@ struct MessageJournalTests {
 
     @Test("flushJournal commits in one batch, skips replays, and empties the file")
     func flush() throws {
-        try withStore("journal-flush") { store, dir in
+        try withTemporaryStore("journal-flush") { store, dir in
             try store.messages.insert(message(1))
             for i in 1...4 { try store.messages.append(message(i)) }   // message 1 again: a replay
             #expect(try store.messages.flushJournal() == 4)
@@ -67,7 +58,7 @@ struct MessageJournalTests {
 
     @Test("at flushThreshold lines the journal commits itself: it stays bounded without a timer")
     func threshold() throws {
-        try withStore("journal-threshold") { store, dir in
+        try withTemporaryStore("journal-threshold") { store, dir in
             for i in 1..<MessageJournal.flushThreshold { try store.messages.append(message(i)) }
             #expect(store.messages.journaledRecords.count == MessageJournal.flushThreshold - 1)
             try store.messages.append(message(MessageJournal.flushThreshold))
@@ -168,7 +159,7 @@ struct MessageJournalTests {
 
     @Test("the journal file is private (0600), like the database")
     func privateFile() throws {
-        try withStore("journal-mode") { store, dir in
+        try withTemporaryStore("journal-mode") { store, dir in
             let attributes = try FileManager.default.attributesOfItem(atPath: Self.journalPath(dir))
             #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         }

@@ -8,6 +8,15 @@ func temporaryDirectory(_ label: String) -> String {
     return path
 }
 
+/// A store opened (with its directory lock) in a fresh temporary directory for `body`, closed and removed after.
+func withTemporaryStore(_ label: String, _ body: (Store, String) throws -> Void) throws {
+    let dir = temporaryDirectory(label)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let store = try Store.open(directory: dir)
+    defer { store.close() }
+    try body(store, dir)
+}
+
 /// A message with a distinct ID from `n`, in `room`, received at `at` (ms).
 func message(_ n: Int, room: String = "r", content: String? = nil, at: Int64? = nil,
              author: String = "12D3KooWAuthor") -> MessageRecord {
