@@ -102,7 +102,7 @@ public final class Store {
                     try database.write { db in try records.reduce(0) { $0 + (try MessageStore.insert($1, db) ? 1 : 0) } }
                 }
             }
-            if !records.isEmpty || dropped > 0 { try opened.reset() }
+            try opened.reset()   // empties it, and preallocates a new file
             recoveredFromJournal = (records.count, dropped)
             journal = opened
         }

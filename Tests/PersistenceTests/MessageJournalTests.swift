@@ -10,6 +10,14 @@ struct MessageJournalTests {
 
     static func fileBytes(_ path: String) -> [UInt8] { Array(FileManager.default.contents(atPath: path) ?? Data()) }
 
+    /// No record (and nothing damaged) before the journal's end marker.
+    static func journalIsEmpty(_ dir: String) -> Bool {
+        let (records, dropped) = MessageJournal.decode(fileBytes(journalPath(dir)))
+        return records.isEmpty && dropped == 0
+    }
+
+    static func fileSize(_ dir: String) -> Int { fileBytes(journalPath(dir)).count }
+
     @Test("CRC-32 is zlib's (the check value of \"123456789\")")
     func crcCheckValue() {
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
@@ -36,9 +44,10 @@ struct MessageJournalTests {
         try withTemporaryStore("journal-read") { store, dir in
             for i in 1...3 { try store.messages.append(message(i)) }
             #expect(store.messages.journaledRecords.map(\.content) == ["message 1", "message 2", "message 3"])
-            #expect(!Self.fileBytes(Self.journalPath(dir)).isEmpty, "on disk before any commit")
+            #expect(MessageJournal.decode(Self.fileBytes(Self.journalPath(dir))).records.count == 3,
+                    "on disk before any commit")
             #expect(try store.messages.last(10, in: "r").map(\.content) == ["message 1", "message 2", "message 3"])
-            #expect(store.messages.journaledRecords.isEmpty && Self.fileBytes(Self.journalPath(dir)).isEmpty)
+            #expect(store.messages.journaledRecords.isEmpty && Self.journalIsEmpty(dir))
             #expect(try store.messages.count() == 3)
             #expect(try store.messages.search("message").count == 3, "search sees journaled lines too")
         }
@@ -52,7 +61,7 @@ struct MessageJournalTests {
             #expect(try store.messages.flushJournal() == 4)
             #expect(try store.messages.flushJournal() == 0)
             #expect(try store.messages.count() == 4)
-            #expect(Self.fileBytes(Self.journalPath(dir)).isEmpty)
+            #expect(Self.journalIsEmpty(dir))
         }
     }
 
@@ -84,7 +93,7 @@ struct MessageJournalTests {
         defer { store.close() }
         #expect(store.recoveredFromJournal == (5, 0))
         #expect(try store.messages.last(10, in: "r").map(\.content) == (1...5).map { "message \($0)" })
-        #expect(Self.fileBytes(Self.journalPath(dir)).isEmpty)
+        #expect(Self.journalIsEmpty(dir))
     }
 
     @Test("a crash between commit and truncation replays lines already stored: none is stored twice")
@@ -113,15 +122,17 @@ struct MessageJournalTests {
         var partial: [UInt8] = []
         MessageJournal.encode(message(4), into: &partial)
         let torn = Array(partial.prefix(partial.count / 2))
+        let recordsEnd = MessageJournal.decode(Self.fileBytes(Self.journalPath(dir))).records
+            .reduce(0) { total, record in var b: [UInt8] = []; MessageJournal.encode(record, into: &b); return total + b.count }
         let handle = FileHandle(forWritingAtPath: Self.journalPath(dir))!
-        handle.seekToEndOfFile()
+        handle.seek(toFileOffset: UInt64(recordsEnd))   // where the next record would have gone
         handle.write(Data(torn))
         handle.closeFile()
         let store = try Store(path: dir + "/" + Store.fileName)
         defer { store.close() }
-        #expect(store.recoveredFromJournal == (3, torn.count))
+        #expect(store.recoveredFromJournal == (3, partial.count), "the torn record's whole length is dropped")
         #expect(try store.messages.count() == 3)
-        #expect(Self.fileBytes(Self.journalPath(dir)).isEmpty)
+        #expect(Self.journalIsEmpty(dir))
     }
 
     @Test("a damaged record fails its CRC: reading stops there, the records before it are kept")
@@ -135,7 +146,7 @@ struct MessageJournalTests {
         bytes[ends[0] + MessageJournal.headerBytes + 20] ^= 0x40   // inside record 2's body
         let (records, dropped) = MessageJournal.decode(bytes)
         #expect(records.map(\.content) == ["message 1"])
-        #expect(dropped == bytes.count - ends[0])
+        #expect(dropped == ends[1] - ends[0], "the damaged record; record 3 after it is not read")
     }
 
     @Test("a length over maxRecordBytes is not believed (no huge allocation): the tail is dropped")
@@ -163,5 +174,78 @@ struct MessageJournalTests {
             let attributes = try FileManager.default.attributesOfItem(atPath: Self.journalPath(dir))
             #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         }
+    }
+
+    @Test("the file is written once at its preallocated size: appends and flushes overwrite, never grow it")
+    func preallocated() throws {
+        try withTemporaryStore("journal-prealloc") { store, dir in
+            #expect(Self.fileSize(dir) == MessageJournal.preallocatedBytes)
+            for i in 1...10 { try store.messages.append(message(i)) }
+            #expect(Self.fileSize(dir) == MessageJournal.preallocatedBytes)
+            #expect(MessageJournal.decode(Self.fileBytes(Self.journalPath(dir))).records.count == 10)
+            #expect(try store.messages.flushJournal() == 10)
+            #expect(Self.fileSize(dir) == MessageJournal.preallocatedBytes)
+            #expect(Self.journalIsEmpty(dir))
+        }
+    }
+
+    @Test("after a flush, the earlier batch's records left in the file are never replayed")
+    func staleRecordsUnread() throws {
+        let dir = temporaryDirectory("journal-stale")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        do {
+            let store = try Store(path: dir + "/" + Store.fileName)
+            for i in 1...5 { try store.messages.append(message(i, content: "a longer line, number \(i)")) }
+            #expect(try store.messages.flushJournal() == 5)
+            try store.messages.append(message(6))   // shorter than record 1: record 2's bytes follow its end
+            // dropped without close: a crash
+        }
+        let store = try Store(path: dir + "/" + Store.fileName)
+        defer { store.close() }
+        #expect(store.recoveredFromJournal == (1, 0))
+        #expect(try store.messages.count() == 6)
+    }
+
+    @Test("a batch larger than the preallocation grows the file and is recovered whole")
+    func growsForLongLines() throws {
+        let dir = temporaryDirectory("journal-grow")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let long = String(repeating: "y", count: 16 * 1024)
+        let count = MessageJournal.preallocatedBytes / long.utf8.count + 4
+        #expect(count < MessageJournal.flushThreshold)
+        do {
+            let store = try Store(path: dir + "/" + Store.fileName)
+            for i in 1...count { try store.messages.append(message(i, content: long)) }
+            #expect(Self.fileSize(dir) > MessageJournal.preallocatedBytes)
+        }
+        let store = try Store(path: dir + "/" + Store.fileName)
+        defer { store.close() }
+        #expect(store.recoveredFromJournal == (count, 0))
+        #expect(try store.messages.count() == count)
+    }
+
+    @Test("mapped or written with pwrite, the same file comes back after a crash, and a flush empties it",
+          arguments: [true, false])
+    func mappedAndNot(mapping: Bool) throws {
+        let dir = temporaryDirectory("journal-map-\(mapping)")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/journal"
+        do {
+            let journal = try MessageJournal(path: path, mapping: mapping)
+            try journal.reset()
+            if !mapping { #expect(!journal.isMapped) }
+            let fd = open(dir, O_RDONLY)
+            defer { close(fd) }
+            if mapping, MessageJournal.fileSystemType(fd) == 0xEF53 { #expect(journal.isMapped, "ext4 is mapped") }
+            for i in 1...3 { try journal.append(message(i)) }
+            try journal.reset()
+            for i in 4...6 { try journal.append(message(i, content: "line \(i)")) }
+            // dropped without a flush: a crash
+        }
+        let reopened = try MessageJournal(path: path, mapping: mapping)
+        let (records, dropped) = try reopened.recover()
+        #expect(records.map(\.content) == ["line 4", "line 5", "line 6"])
+        #expect(dropped == 0)
+        #expect(Self.fileBytes(path).count == MessageJournal.preallocatedBytes)
     }
 }

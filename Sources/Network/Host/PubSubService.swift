@@ -45,7 +45,21 @@ public final class PubSubService {
     public func publish(topic: String, data: [UInt8]) throws -> MessageID {
         let id = try engine.publish(topic: topic, data: data, now: now)
         drain()
+        prepareSigningSoon()
         return id
+    }
+
+    /// How long after a publish the next signature's nonce is prepared: after the frame is on the wire and
+    /// the peers woken, so their work on it does not wait for ours (`PreparedSigner`).
+    static let signingPreparationDelay: Duration = .milliseconds(2)
+    private var signingTimer: TimerID?
+
+    private func prepareSigningSoon() {
+        guard signingTimer == nil, !engine.signingPrepared else { return }
+        signingTimer = host.reactor.schedule(after: Self.signingPreparationDelay) { [weak self] in
+            self?.signingTimer = nil
+            self?.engine.prepareSigning()
+        }
     }
 
     /// Peers with an open pubsub stream.

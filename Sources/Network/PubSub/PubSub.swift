@@ -15,6 +15,8 @@ public final class PubSub {
     public internal(set) var counters = PubSubCounters()
 
     let identity: PrivateKey
+    /// Signs our messages; its next nonce is prepared between publishes (`prepareSigning`).
+    let signer: PreparedSigner
     let router: PubSubRouter
     /// Our subscriptions.
     var subscriptions: Set<String> = []
@@ -33,6 +35,7 @@ public final class PubSub {
 
     public init(identity: PrivateKey, config: PubSubConfig = .init(), seqnoStart: UInt64, now: Instant) {
         self.identity = identity
+        self.signer = PreparedSigner(identity)
         self.localPeer = identity.peerID
         self.config = config
         self.nextSeqno = seqnoStart
@@ -44,6 +47,7 @@ public final class PubSub {
         case .gossipsub(let params): router = GossipSubRouter(params: params, rng: rng.fork())
         }
         router.attach(self, now: now)
+        signer.prepare()
     }
 
     /// Protocol IDs to advertise and propose, preferred first.
@@ -111,7 +115,7 @@ public final class PubSub {
         }
         let seqno = nextSeqno
         nextSeqno &+= 1
-        let raw = StrictSign.encode(from: localPeer, data: data, seqno: seqno, topic: topic, identity: identity)
+        let raw = StrictSign.encode(from: localPeer, data: data, seqno: seqno, topic: topic, signer: signer)
         let id = MessageID(bytes: localPeer.bytes + StrictSign.seqnoBytes(seqno))
         let message = InboundMessage(id: id, topic: topic, from: localPeer, data: data, seqno: seqno, receivedFrom: nil)
         if let validator {
@@ -126,6 +130,13 @@ public final class PubSub {
         router.route(RoutedMessage(id: id, topic: topic, raw: raw, author: localPeer, source: nil), now: now)
         return id
     }
+
+    /// Prepares the next publish's signature nonce, so `publish` signs without the scalar multiplication.
+    /// Call it when nothing waits (the host does, shortly after each publish); `publish` copes without.
+    public func prepareSigning() { signer.prepare() }
+
+    /// Whether the next publish has its nonce ready.
+    public var signingPrepared: Bool { signer.isPrepared }
 
     // MARK: time and output
 

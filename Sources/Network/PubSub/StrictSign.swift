@@ -7,7 +7,7 @@ enum StrictSign {
 
     /// Encodes and signs one message of ours: fields 1–4 in order (data always present, even empty, because
     /// py rebuilds the message to verify and would emit an empty `data`), then field 5. No `key` for Ed25519.
-    static func encode(from: PeerID, data: [UInt8], seqno: UInt64, topic: String, identity: PrivateKey) -> [UInt8] {
+    static func encode(from: PeerID, data: [UInt8], seqno: UInt64, topic: String, signer: some Ed25519Signer) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(prefix.count + from.bytes.count + data.count + topic.utf8.count + 96)
         out += prefix
@@ -15,7 +15,7 @@ enum StrictSign {
         ProtoWire.appendBytes(2, data, to: &out)
         ProtoWire.appendBytes(3, seqnoBytes(seqno), to: &out)
         ProtoWire.appendBytes(4, topic.utf8, to: &out)
-        let signature = identity.sign(out)
+        let signature = signer.sign(out)
         out.removeFirst(prefix.count)
         ProtoWire.appendBytes(5, signature, to: &out)
         return out

@@ -56,7 +56,7 @@ enum PubSubFixture {
     /// A correctly signed message by `author`.
     static func signed(_ author: String, _ text: String, seqno: UInt64, topic: String = topic) -> PubSubMessage {
         let k = key(author)
-        let raw = StrictSign.encode(from: k.peerID, data: Array(text.utf8), seqno: seqno, topic: topic, identity: k)
+        let raw = StrictSign.encode(from: k.peerID, data: Array(text.utf8), seqno: seqno, topic: topic, signer: k)
         return try! PubSubMessage(serializedBytes: raw)
     }
 

@@ -11,7 +11,7 @@ import Testing
         let k = F.key("swift-peer")
         #expect(k.publicKey.ed25519.hex == "31a4832992cb47a8cd107e0f229f3f592197f7172e5f07ef42c7a40ce89d21b8")
         #expect(k.peerID.base58 == "12D3KooWDA9eATf2w7gVUwaRM4ZtKzkuHZw7FAMa4apwdovUw8P1")
-        let raw = StrictSign.encode(from: k.peerID, data: Array("hi".utf8), seqno: 1, topic: "chat", identity: k)
+        let raw = StrictSign.encode(from: k.peerID, data: Array("hi".utf8), seqno: 1, topic: "chat", signer: k)
         var expected = WireChunking.bytes(Self.unsignedHex)
         ProtoWire.appendBytes(5, WireChunking.bytes(Self.signatureHex), to: &expected)
         #expect(raw.hex == expected.hex)
@@ -34,7 +34,7 @@ import Testing
         // Our message echoed back by a peer is a duplicate.
         let remote = F.peer("remote")
         let echo = try PubSubMessage(serializedBytes: StrictSign.encode(from: ps.localPeer, data: Array("hello".utf8),
-                                                                       seqno: 1_000, topic: F.topic, identity: F.key("me")))
+                                                                       seqno: 1_000, topic: F.topic, signer: F.key("me")))
         ps.receive(F.frame(F.publishRPC([echo])), from: remote, now: F.t0)
         #expect(F.delivered(F.drain(ps)).isEmpty)
         #expect(ps.counters.duplicates == 1)
@@ -128,7 +128,7 @@ import Testing
 /// passes through, and stays within its capacity.
 @Suite struct AuthorKeyCacheTests {
     static func signed(by key: PrivateKey, _ n: UInt64) throws -> (raw: [UInt8], scanned: ScannedMessage) {
-        let raw = StrictSign.encode(from: key.peerID, data: Array("m\(n)".utf8), seqno: n, topic: "t", identity: key)
+        let raw = StrictSign.encode(from: key.peerID, data: Array("m\(n)".utf8), seqno: n, topic: "t", signer: key)
         return (raw, try ScannedMessage(raw, 0..<raw.count))
     }
 

@@ -19,7 +19,7 @@ import Testing
             let k = authors[i % authors.count]
             var body: [UInt8] = []
             ProtoWire.appendBytes(2, StrictSign.encode(from: k.peerID, data: payload, seqno: UInt64(i), topic: F.topic,
-                                                       identity: k), to: &body)
+                                                       signer: k), to: &body)
             return LengthPrefixed.frame(body)
         }
         let source = peers[0]
