@@ -15,6 +15,22 @@ struct ChatMessageTests {
         #expect(try ChatMessage.decode(message.encoded) == message)
     }
 
+    @Test("the direct encoder writes exactly what rendering the JSON tree writes, escapes included")
+    func encoderMatchesTree() throws {
+        let awkward = ["", "\"\\/", "tab\tnul\u{0}del\u{7F}c1\u{85}", "\u{2028}\u{2029}", "日本語 🎉", "\u{1B}[31mred"]
+        for (i, text) in awkward.enumerated() {
+            let message = ChatMessage(kind: [.message, .join, .leave][i % 3], content: text, username: awkward[(i + 1) % 6],
+                                      timestamp: [0, -1, Int64.max, Int64.min, 1_700_000_000, 42][i], from: text)
+            let tree = JSON.object([
+                ("type", .string(message.kind.rawValue)), ("content", .string(message.content)),
+                ("username", .string(message.username)), ("timestamp", .int(Int(message.timestamp))),
+                ("from", .string(message.from)),
+            ]).renderedBytes
+            #expect(message.encoded == tree, "case \(i)")
+            #expect(try ChatMessage.decode(message.encoded) == message, "case \(i)")
+        }
+    }
+
     @Test("extra fields are ignored; missing optional fields default")
     func extraFields() throws {
         let json = Array(#"{"type":"join","content":"hi","extra":{"x":[1,2]},"timestamp":12.0}"#.utf8)
