@@ -15,7 +15,9 @@ final class StandardOutput: EventOutput {
         line.append(UInt8(ascii: "\n"))
         var offset = 0
         while offset < line.count {
+            StageTrace.mark(.outputStart)
             let n = line[offset...].withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+            StageTrace.mark(.outputDone)
             if n < 0 { if errno == EINTR { continue }; return }
             offset += n
         }
@@ -55,6 +57,7 @@ final class HeadlessSession: Frontend {
 
     private func readStdin() {
         let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+        StageTrace.mark(.lineRead)
         if n < 0 {
             if errno == EINTR || errno == EAGAIN { return }
             stopInput()

@@ -55,7 +55,9 @@ final class History {
             return
         }
         do {
+            StageTrace.mark(.journalStart)
             try store.messages.append(record)
+            StageTrace.mark(.journalEnd)
         } catch {
             failOver(error, also: [record])
         }

@@ -95,6 +95,8 @@ struct P2PChat: ParsableCommand {
         }
         // Past a file-size limit, writes fail with EFBIG (reported like a full disk) instead of killing us.
         signal(SIGXFSZ, SIG_IGN)
+        StageTrace.startFromEnvironment()
+        defer { StageTrace.finish() }
         let sink = FileLogHandler.Sink(path: directory.logPath)
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { FileLogHandler(label: $0, sink: sink, logLevel: level) }

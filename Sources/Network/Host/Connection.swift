@@ -118,6 +118,7 @@ final class Connection {
                 }
                 return
             case .bytes(let n):
+                StageTrace.mark(.socketRead)
                 budget -= n
                 host.readBuffer.withUnsafeBytes { buf in
                     let slice = UnsafeRawBufferPointer(rebasing: buf[0..<n])
@@ -184,6 +185,7 @@ final class Connection {
         while outboxStart < outbox.count {
             let written: Int?
             do {
+                StageTrace.mark(.socketWrite)
                 written = try outbox.withUnsafeBytes { try socket.write(UnsafeRawBufferPointer(rebasing: $0[outboxStart...])) }
             } catch let e as Errno {
                 fail(.socket(e)); return false

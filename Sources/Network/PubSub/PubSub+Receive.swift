@@ -135,6 +135,7 @@ extension PubSub {
         case .ignore:
             counters.ignored += 1
         case .accept:
+            StageTrace.mark(.validated)
             counters.delivered += 1
             commands.append(.deliver(message))
             router.route(RoutedMessage(id: id, topic: topic, raw: Array(buf[m.range]), author: author, source: peer),

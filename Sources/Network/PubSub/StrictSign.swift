@@ -15,7 +15,9 @@ enum StrictSign {
         ProtoWire.appendBytes(2, data, to: &out)
         ProtoWire.appendBytes(3, seqnoBytes(seqno), to: &out)
         ProtoWire.appendBytes(4, topic.utf8, to: &out)
+        StageTrace.mark(.signStart)
         let signature = signer.sign(out)
+        StageTrace.mark(.signEnd)
         out.removeFirst(prefix.count)
         ProtoWire.appendBytes(5, signature, to: &out)
         return out
@@ -48,6 +50,8 @@ enum StrictSign {
                 if number != 5 && number != 6 { signed.append(contentsOf: buf[start..<pos]) }
             }
         }
+        StageTrace.mark(.verifyStart)
+        defer { StageTrace.mark(.verifyEnd) }
         guard key.verify(signature: Array(buf[sigRange]), for: signed) else { throw PubSubError.invalidSignature }
         return author
     }
