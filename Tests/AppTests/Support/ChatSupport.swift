@@ -117,6 +117,13 @@ extension PyPeer {
         return try waitFor("mesh", timeout: timeout + 10) { $0.string("topic") == topic }.strings("peers")
     }
 
+    /// Waits until `peer` is out of py's mesh for `topic` (py handled its PRUNE or unsubscribe).
+    @discardableResult
+    func waitForMeshLeft(_ topic: String, by peer: String, timeout: Double = 30) throws -> [String] {
+        try send("mesh-left \(topic) \(peer) \(Int(timeout))")
+        return try waitFor("mesh-left", timeout: timeout + 10) { $0.string("topic") == topic }.strings("peers")
+    }
+
     /// Waits until py has `peer`'s subscription to `topic` (which arrived on the peer's outbound stream).
     @discardableResult
     func waitForSubscription(_ topic: String, of peer: String, timeout: Double = 30) throws -> [String] {

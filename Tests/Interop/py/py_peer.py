@@ -38,6 +38,8 @@ stdin: one command per line (a leading "/" is accepted, so are JSON objects
                                         {"event":"published-direct","topic","seqno","id","peers":[…]}
   mesh <topic> [<peer> [timeout]]     → {"event":"mesh","topic":…,"peers":[…]}; with a peer, first waits until
                                         it is in py's mesh for the topic (error event after the timeout)
+  mesh-left <topic> <peer> [timeout]  → {"event":"mesh-left","topic":…,"peers":[…]} once <peer> is not in py's
+                                        mesh for the topic (polled: py has no event for a removal)
   topic-peers <topic> [<peer> [timeout]] → {"event":"topic-peers","topic":…,"peers":[…]} (peers py knows are
                                         subscribed); with a peer, first waits for its subscription
   sent <peer> [<id> [timeout]]        → {"event":"sent","peer":…,"messages":{<id hex>:<times written>}}: every
@@ -539,6 +541,17 @@ class Peer:
         emit({"event": "mesh", "topic": topic,
               "peers": sorted(str(p) for p in ps.router.mesh.get(topic, set()))})
 
+    async def cmd_mesh_left(self, topic: str, peer: str, timeout: str | None = None) -> None:
+        """Waits until `peer` is not in py's mesh for `topic` (py processed its PRUNE or unsubscribe)."""
+        ps = self._require_pubsub()
+        target = ID.from_base58(peer)
+
+        async def gone() -> bool:
+            return target not in ps.router.mesh.get(topic, set())
+        await self._poll(timeout, gone)
+        emit({"event": "mesh-left", "topic": topic,
+              "peers": sorted(str(p) for p in ps.router.mesh.get(topic, set()))})
+
     async def cmd_topic_peers(self, topic: str, peer: str | None = None, timeout: str | None = None) -> None:
         ps = self._require_pubsub()
         if peer is not None:
@@ -633,7 +646,7 @@ class Peer:
             "perf": self.cmd_perf, "subscribe": self.cmd_subscribe, "unsubscribe": self.cmd_unsubscribe,
             "publish": self.cmd_publish, "publish-chat": self.cmd_publish_chat,
             "publish-corrupt": self.cmd_publish_corrupt, "publish-direct": self.cmd_publish_direct,
-            "mesh": self.cmd_mesh,
+            "mesh": self.cmd_mesh, "mesh-left": self.cmd_mesh_left,
             "topic-peers": self.cmd_topic_peers, "sent": self.cmd_sent, "heartbeat": self.cmd_heartbeat,
             "dht-add-peer": self.cmd_dht_add_peer, "dht-provide": self.cmd_dht_provide,
             "dht-providers": self.cmd_dht_providers, "dht-table": self.cmd_dht_table,
