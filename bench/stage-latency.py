@@ -17,7 +17,7 @@ waking — are
 what no implementation can remove on this machine; `bench/floor/relay-floor.py` measures them with no
 work at all.
 
-Usage: P2P_CHAT_BIN=.build/p2p-chat python3 bench/stage-latency.py [--messages N] [--gap SECONDS]
+Usage: P2P_CHAT_BIN=.build/p2p-chat python3 bench/stage-latency.py [--messages N] [--gap SECONDS] [--traces DIR]
 Exits 0 whatever happens (a bench never fails a build).
 """
 
@@ -89,6 +89,8 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=200)
     parser.add_argument("--gap", type=float, default=0.125,
                         help="seconds between lines: the two-node bench's pace per sender, under the send pacer's 9/s")
+    parser.add_argument("--traces", metavar="DIR",
+                        help="also copy the two raw traces (a.trace, b.trace: `stage nanoseconds` lines) into DIR")
     opts = parser.parse_args()
     binary = os.environ.get("P2P_CHAT_BIN", os.path.join(ROOT, ".build", "p2p-chat"))
     workdir = tempfile.mkdtemp(prefix="stage-latency-")
@@ -122,6 +124,10 @@ def main() -> None:
             os.write(p.stdin.fileno(), b"/quit\n")
         for p in procs:
             p.wait(timeout=10)
+        if opts.traces:
+            os.makedirs(opts.traces, exist_ok=True)
+            for trace in (a_trace, b_trace):
+                shutil.copy(trace, opts.traces)
         report(harness, read_trace(a_trace), read_trace(b_trace), opts)
     except Exception as error:  # noqa: BLE001 — a bench reports, never fails
         print(f"stage-latency: could not run: {error}")

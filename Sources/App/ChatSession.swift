@@ -217,11 +217,18 @@ final class ChatSession {
 
     /// The line without leading and trailing whitespace (cheaper than Foundation's trimming on the hot path).
     static func trimmed(_ raw: String) -> String {
+        // The usual line starts and ends with a visible ASCII character: nothing to trim, and no Unicode
+        // property lookups (cold, they cost ~10 µs of a line's way to the wire).
+        if let first = raw.utf8.first, let last = raw.utf8.last, isVisibleASCII(first), isVisibleASCII(last) {
+            return raw
+        }
         let scalars = raw.unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
               let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         return String(scalars[first...last])
     }
+
+    private static func isVisibleASCII(_ byte: UInt8) -> Bool { byte > 0x20 && byte < 0x7F }
 
     /// Runs a typed line: text goes to the current room, `/command args` runs the command the table's
     /// prefix rule selects.
