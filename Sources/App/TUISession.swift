@@ -426,7 +426,8 @@ final class TUISession: Frontend {
         let peers = sidebarPeers(of: room)
         let status = StatusInfo(ownLabel: ScreenEntries.label(nick: rooms.nick, peer: host.peerID.base58),
                                 roomMembers: peers.count - 1, connections: host.connectedPeerCount,
-                                discovery: session.discoveryStatus.joined(separator: " · "))
+                                discovery: session.discoveryStatus.joined(separator: " · "),
+                                queuedLines: rooms.queuedCount)
         let state = ScreenState(width: terminal.width, height: terminal.height, theme: theme, windows: windows,
                                 scrollback: scrollbacks[room], peers: peers, status: status, input: line)
         terminal.paint(ChatScreen.render(state))

@@ -260,6 +260,21 @@ struct TerminalTests {
         try alice.expectRestored("/quit after the paste")
     }
 
+    @Test("a paste longer than the pacer's burst: the status line counts the queued lines down, then drops the count")
+    func queuedLinesInStatus() throws {
+        let (bob, alice, alicePeer) = try Self.screenWithHeadlessPeer("queued")
+        let lines = (1...60).map { "paste line \($0)" }
+        try alice.terminal.type("\u{1B}[200~" + lines.joined(separator: "\n") + "\n\u{1B}[201~")
+        try alice.terminal.waitFor(text: "(y/n)")
+        try alice.terminal.type("y")
+        let screen = try alice.terminal.waitFor("a queued count") { $0.contains(" queued") }
+        #expect(screen.contains("conn · "), "the count sits in the status line:\n\(screen)")
+        try bob.waitForMessage(content: "paste line 60", from: alicePeer)
+        try alice.terminal.waitFor("the count gone") { !$0.contains(" queued") && $0.contains("paste line 60") }
+        try alice.say("/quit")
+        try alice.expectRestored("/quit after a paced paste")
+    }
+
     @Test("a message that arrived while its room was not shown is below the unread marker after a restart")
     func unreadMarker() throws {
         let room = Self.uniqueRoom("unread"), other = Self.uniqueRoom("elsewhere")

@@ -8,17 +8,21 @@ public struct StatusInfo: Hashable, Sendable {
     public var connections: Int
     /// How peers are found, e.g. `mDNS · DHT 12 peers` (empty to leave out).
     public var discovery: String
+    /// Our lines waiting for the send pacer (peers take 10 a second from one sender); 0 to leave out.
+    public var queuedLines: Int
 
-    public init(ownLabel: String, roomMembers: Int = 0, connections: Int = 0, discovery: String = "") {
+    public init(ownLabel: String, roomMembers: Int = 0, connections: Int = 0, discovery: String = "",
+                queuedLines: Int = 0) {
         self.ownLabel = ownLabel; self.roomMembers = roomMembers; self.connections = connections; self.discovery = discovery
+        self.queuedLines = queuedLines
     }
 }
 
 /// The line above the input:
 ///
-///     [1:general] alice·3fa9 · 3 in room · 5 conn · [2:dev 4 @1] [3:ops 1] · -MORE(2)- · mDNS · DHT 12 peers
+///     [1:general] alice·3fa9 · 3 in room · 5 conn · 12 queued · [2:dev 4 @1] [3:ops 1] · -MORE(2)- · mDNS · DHT 12 peers
 ///
-/// Other rooms with unread entries in activity order (`@N` counts mentions, highlighted); `-MORE(N)-` while
+/// `N queued` (highlighted) while our own lines wait for the send pacer (a paste sent at peers' rate). Other rooms with unread entries in activity order (`@N` counts mentions, highlighted); `-MORE(N)-` while
 /// scrolled up with N new entries below; a hint instead of the counts' tail while no peer is connected.
 public enum StatusLine {
     public static let noPeersHint = "no peers yet: waiting for mDNS/DHT, or start with --connect ADDR"
@@ -32,6 +36,7 @@ public enum StatusLine {
         }
         spans.append(Span(" " + Sanitizer.sanitize(info.ownLabel), plain))
         spans.append(Span(separator + "\(info.roomMembers) in room" + separator + "\(info.connections) conn", plain))
+        if info.queuedLines > 0 { spans.append(Span(separator + "\(info.queuedLines) queued", bright)) }
         let active = windows.activity
         if !active.isEmpty { spans.append(Span(separator, plain)) }
         for (n, i) in active.enumerated() {

@@ -46,6 +46,17 @@ struct SidebarStatusTests {
         #expect(StatusLine.row(windows: windows, info: info, newBelow: nil, width: 30, theme: theme).width <= 30)
     }
 
+    @Test("our lines waiting for the send pacer: `N queued`, highlighted, only while there are some")
+    func queued() {
+        let windows = Windows(rooms: ["general"])
+        let waiting = StatusInfo(ownLabel: "alice·3fa9", roomMembers: 1, connections: 1, queuedLines: 12)
+        let row = StatusLine.row(windows: windows, info: waiting, newBelow: nil, width: 200, theme: theme)
+        #expect(text(row) == "[1:general] alice·3fa9 · 1 in room · 1 conn · 12 queued")
+        #expect(row.spans.first { $0.text.contains("queued") }?.style == theme.statusHighlight)
+        let none = StatusInfo(ownLabel: "alice·3fa9", roomMembers: 1, connections: 1)
+        #expect(!text(StatusLine.row(windows: windows, info: none, newBelow: nil, width: 200, theme: theme)).contains("queued"))
+    }
+
     @Test("a hint while no peer is connected")
     func hint() {
         let info = StatusInfo(ownLabel: "alice·3fa9", roomMembers: 0, connections: 0)
