@@ -107,6 +107,17 @@ struct HeadlessTests {
         #expect(second.peer == peer, "same identity after restart")
     }
 
+    @Test("--connect by name: /dns4/localhost/… is looked up off the reactor and connects")
+    func connectByName() throws {
+        let a = try ChatNode(name: "p2p-chat-a")
+        let byName = a.loopbackAddr.replacingOccurrences(of: "/ip4/127.0.0.1/", with: "/dns4/localhost/")
+        #expect(byName.hasPrefix("/dns4/localhost/tcp/"), "\(byName)")
+        let b = try ChatNode(name: "p2p-chat-b", connect: [byName])
+        let connected = try b.waitFor("connected") { $0.string("peer") == a.peer }
+        #expect(connected.string("direction") == "outbound", "\(connected)")
+        try a.waitFor("connected") { $0.string("peer") == b.peer }
+    }
+
     @Test("two p2p-chat nodes: connect, ping both ways, see each other's agent, disconnect")
     func twoNodes() throws {
         let a = try ChatNode(name: "p2p-chat-a")

@@ -24,6 +24,11 @@ public final class Host {
     var identified: [PeerID: IdentifyInfo] = [:]
     var handlers: [String: (HostStream) -> StreamHandler] = [:]
     var nextConnectionID = 1
+    /// `/dns*` dials whose names are being looked up on another thread (`Host+Lookups`).
+    var lookups: [Int: PendingLookup] = [:]
+    var nextLookupID = 1
+    /// Where lookup answers come back to the reactor thread; made at the first lookup.
+    var lookupInbox: ReactorInbox<LookupAnswer>?
     var isClosed = false
     /// One read buffer for every socket: the reactor is single-threaded.
     var readBuffer = [UInt8](repeating: 0, count: 256 << 10)
@@ -103,27 +108,48 @@ public final class Host {
     // MARK: Dialing
 
     /// Dials `address` (which should end in `/p2p/<peer>`). Failures arrive as `.dialFailed`.
+    /// Dials `address` (`/ip4|ip6|dns|dns4|dns6/…/tcp/…[/p2p/…]`); a name is looked up on another thread
+    /// first. Reports through events: `connected`, or `dialFailed` with the reason.
     public func dial(_ address: Multiaddr) {
         guard !isClosed else { emit(.dialFailed(address, .hostClosed)); return }
         let expected = address.peerID
         if let expected {
             if expected == peerID { emit(.dialFailed(address, .dialedSelf)); return }
-            if connectionByPeer[expected] != nil { return }
-            if connections.values.contains(where: { $0.expectedPeer == expected && !$0.isClosed }) { return }
+            if isConnectedOrDialing(expected) { return }
         }
-        guard connections.count < config.maxConnections else { emit(.dialFailed(address, .connectionLimit)); return }
-        let socket: TCPSocket
+        guard connections.count + lookups.count < config.maxConnections else {
+            emit(.dialFailed(address, .connectionLimit)); return
+        }
         do {
-            let target = try TCPTransport.dialAddress(address)
-            socket = try TCPSocket.connect(to: target)
+            switch try TCPTransport.dialTarget(address) {
+            case .address(let target):
+                connect(to: target, dialing: address)
+            case .name(let name, let port, let family):
+                try lookUp(name, port: port, family: family, dialing: address)
+            }
         } catch let e as HostError {
-            emit(.dialFailed(address, e)); return
-        } catch let e as Errno {
+            emit(.dialFailed(address, e))
+        } catch {
+            emit(.dialFailed(address, .invalidAddress(address, reason: "\(error)")))
+        }
+    }
+
+    /// Whether `peer` has a connection, or one on its way (being upgraded, or its address being looked up).
+    func isConnectedOrDialing(_ peer: PeerID) -> Bool {
+        connectionByPeer[peer] != nil
+            || connections.values.contains { $0.expectedPeer == peer && !$0.isClosed }
+            || lookups.values.contains { $0.address.peerID == peer }
+    }
+
+    /// Opens the TCP connection of a dial whose socket address is known.
+    func connect(to target: SocketAddress, dialing address: Multiaddr) {
+        let socket: TCPSocket
+        do { socket = try TCPSocket.connect(to: target) } catch let e as Errno {
             emit(.dialFailed(address, .connectFailed(address, e))); return
         } catch {
             emit(.dialFailed(address, .invalidAddress(address, reason: "\(error)"))); return
         }
-        _ = addConnection(direction: .outbound, socket: socket, expectedPeer: expected, dialAddress: address)
+        _ = addConnection(direction: .outbound, socket: socket, expectedPeer: address.peerID, dialAddress: address)
     }
 
     private func addConnection(direction: ConnectionInfo.Direction, socket: TCPSocket, expectedPeer: PeerID?,
@@ -258,6 +284,7 @@ public final class Host {
     public func close() {
         guard !isClosed else { return }
         isClosed = true
+        cancelLookups()
         for (listener, watch, _) in listeners {
             reactor.unwatch(watch)
             listener.close()

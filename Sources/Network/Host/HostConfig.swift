@@ -8,6 +8,10 @@ public struct HostConfig: Sendable {
     public var handshakeTimeout: Duration = .seconds(10)
     /// Open connections, inbound and outbound together; beyond it new connections are refused.
     public var maxConnections = 256
+    /// Name lookups (`/dns*` dials) in flight at once; a dial beyond it fails with `tooManyLookups`.
+    public var maxPendingLookups = 16
+    /// Resolves `/dns*` dial names, on a background thread (tests inject one that waits or fails).
+    public var nameResolver: any NameResolver = SystemNameResolver()
     /// Connections still in their upgrade; bounds the work a flood of half-open sockets can cause.
     public var maxPendingConnections = 64
     /// Unsent bytes buffered per connection before the host stops draining the muxer.

@@ -20,6 +20,7 @@ public enum HostError: Error, CustomStringConvertible {
     case pingFailed(PingError)
     case identify(IdentifyError)
     case hostClosed
+    case tooManyLookups(limit: Int)
 
     public var description: String {
         switch self {
@@ -42,6 +43,7 @@ public enum HostError: Error, CustomStringConvertible {
         case .streamEndedDuringNegotiation: return "peer closed the stream before agreeing on a protocol"
         case .pingFailed(let e): return "ping failed: \(e)"
         case .identify(let e): return "identify failed: \(e)"
+        case .tooManyLookups(let limit): return "more than \(limit) name lookups in flight"
         case .hostClosed: return "host closed"
         }
     }

@@ -178,8 +178,8 @@ extension SocketAddress {
 extension SocketAddress {
     /// Looks `host` up with `getaddrinfo` (numeric literals are returned as-is, without a query).
     ///
-    /// This BLOCKS while DNS is consulted: call it at startup or with IP literals, never from a
-    /// reactor callback for a name that may need the network. Results keep the resolver's order,
+    /// This BLOCKS while DNS is consulted: never call it on the reactor thread for a name that may need the
+    /// network (the host runs it on a lookup thread: `Host+Lookups`). Results keep the resolver's order,
     /// without duplicates.
     public static func resolve(host: String, port: UInt16, family: Family = .any) throws -> [SocketAddress] {
         var hints = addrinfo()

@@ -2,7 +2,7 @@
 ///
 ///     /ip4/<a.b.c.d>/tcp/<port>[/p2p/<id>]        direct
 ///     /ip6/<addr>/tcp/<port>[/p2p/<id>]           direct
-///     /dns|dns4|dns6/<host>/tcp/<port>[/p2p/<id>] resolved with getaddrinfo at dial time
+///     /dns|dns4|dns6/<host>/tcp/<port>[/p2p/<id>] resolved at dial time, off the reactor thread (`NameResolver`)
 public enum TCPTransport {
     /// The socket address to bind for a listen multiaddr (`/ip4|ip6/…/tcp/<port>` only).
     public static func listenAddress(_ address: Multiaddr) throws -> SocketAddress {
@@ -17,24 +17,44 @@ public enum TCPTransport {
         }
     }
 
-    /// The socket address to connect to for a dial multiaddr (`Multiaddr.tcpEndpoint`; names are resolved here).
-    public static func dialAddress(_ address: Multiaddr) throws -> SocketAddress {
+    /// Where a dial goes: a socket address, or a name to resolve first (off the reactor thread).
+    public enum DialTarget: Hashable, Sendable {
+        case address(SocketAddress)
+        case name(String, port: UInt16, family: SocketAddress.Family)
+    }
+
+    /// The dial target of a multiaddr (`Multiaddr.tcpEndpoint`); names are not resolved here.
+    public static func dialTarget(_ address: Multiaddr) throws -> DialTarget {
         guard let endpoint = address.tcpEndpoint, endpoint.port != 0 else {
             throw HostError.invalidAddress(address, reason: "not a TCP address with a port")
         }
-        let name: String, family: SocketAddress.Family
         switch endpoint.host {
-        case .ip4(let ip): return .ipv4(address: ip, port: endpoint.port)
-        case .ip6(let ip): return .ipv6(address: ip, port: endpoint.port)
-        case .dns(let n): (name, family) = (n, .any)
-        case .dns4(let n): (name, family) = (n, .ipv4)
-        case .dns6(let n): (name, family) = (n, .ipv6)
+        case .ip4(let ip): return .address(.ipv4(address: ip, port: endpoint.port))
+        case .ip6(let ip): return .address(.ipv6(address: ip, port: endpoint.port))
+        case .dns(let n): return .name(n, port: endpoint.port, family: .any)
+        case .dns4(let n): return .name(n, port: endpoint.port, family: .ipv4)
+        case .dns6(let n): return .name(n, port: endpoint.port, family: .ipv6)
         }
-        let resolved: [SocketAddress]
-        do { resolved = try SocketAddress.resolve(host: name, port: endpoint.port, family: family) } catch {
+    }
+
+    /// The socket address to connect to for a dial multiaddr, resolving a name with `resolver` — which may
+    /// block: the host resolves on another thread (`Host+Lookups`); this is for callers that may wait.
+    public static func dialAddress(_ address: Multiaddr, resolver: NameResolver = SystemNameResolver()) throws -> SocketAddress {
+        switch try dialTarget(address) {
+        case .address(let target):
+            return target
+        case .name(let name, let port, let family):
+            return try resolved(address, name: name, result: Result { try resolver.resolve(host: name, port: port, family: family) })
+        }
+    }
+
+    /// The first address of a finished lookup of `name`, or the dial's error.
+    static func resolved(_ address: Multiaddr, name: String, result: Result<[SocketAddress], any Error>) throws -> SocketAddress {
+        let addresses: [SocketAddress]
+        do { addresses = try result.get() } catch {
             throw HostError.invalidAddress(address, reason: "cannot resolve \(name): \(error)")
         }
-        guard let first = resolved.first else { throw HostError.invalidAddress(address, reason: "\(name) has no address") }
+        guard let first = addresses.first else { throw HostError.invalidAddress(address, reason: "\(name) has no address") }
         return first
     }
 
