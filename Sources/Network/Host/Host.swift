@@ -107,7 +107,6 @@ public final class Host {
 
     // MARK: Dialing
 
-    /// Dials `address` (which should end in `/p2p/<peer>`). Failures arrive as `.dialFailed`.
     /// Dials `address` (`/ip4|ip6|dns|dns4|dns6/…/tcp/…[/p2p/…]`); a name is looked up on another thread
     /// first. Reports through events: `connected`, or `dialFailed` with the reason.
     public func dial(_ address: Multiaddr) {

@@ -39,12 +39,14 @@ public enum TCPTransport {
 
     /// The socket address to connect to for a dial multiaddr, resolving a name with `resolver` — which may
     /// block: the host resolves on another thread (`Host+Lookups`); this is for callers that may wait.
-    public static func dialAddress(_ address: Multiaddr, resolver: NameResolver = SystemNameResolver()) throws -> SocketAddress {
+    public static func dialAddress(_ address: Multiaddr,
+                                   resolver: NameResolver = SystemNameResolver()) throws -> SocketAddress {
         switch try dialTarget(address) {
         case .address(let target):
             return target
         case .name(let name, let port, let family):
-            return try resolved(address, name: name, result: Result { try resolver.resolve(host: name, port: port, family: family) })
+            let lookup = Result { try resolver.resolve(host: name, port: port, family: family) }
+            return try resolved(address, name: name, result: lookup)
         }
     }
 

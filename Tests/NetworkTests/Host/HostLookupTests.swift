@@ -20,6 +20,12 @@ final class GatedResolver: NameResolver, @unchecked Sendable {
         if open { self.open() }
     }
 
+    /// Each of `names` resolves to 127.0.0.1.
+    convenience init(loopback names: [String], open: Bool = false) {
+        let loopback = SocketAddress.ipv4(address: [127, 0, 0, 1], port: 0)
+        self.init(Dictionary(uniqueKeysWithValues: names.map { ($0, [loopback]) }), open: open)
+    }
+
     /// Lets every waiting and later lookup through (idempotent).
     func open() {
         guard opened.withLock({ was in defer { was = true }; return !was }) else { return }
@@ -46,7 +52,13 @@ extension HostTests {
     /// `/dns*` dials: the name is looked up on another thread, the reactor keeps running meanwhile, and every
     /// way a lookup can end is a `connected` or a `dialFailed` naming it.
     @Suite struct Lookups {
-        static let loopback = SocketAddress.ipv4(address: [127, 0, 0, 1], port: 0)
+        /// A host that dials but does not listen, looking names up with `resolver`.
+        func dialer(_ h: HostHarness, _ resolver: GatedResolver, maxLookups: Int? = nil) throws -> TestHost {
+            try h.makeHost(listening: false) {
+                $0.nameResolver = resolver
+                if let maxLookups { $0.maxPendingLookups = maxLookups }
+            }
+        }
 
         /// `/dns4/<name>/tcp/<b's port>/p2p/<b>`.
         func address(_ name: String, of b: TestHost, proto: String = "dns4") throws -> Multiaddr {
@@ -57,8 +69,8 @@ extension HostTests {
         @Test func dialByNameConnects() throws {
             let h = HostHarness()
             defer { h.shutdown() }
-            let resolver = GatedResolver(["peer-b.test": [Self.loopback]], open: true)
-            let a = try h.makeHost(listening: false) { $0.nameResolver = resolver }
+            let resolver = GatedResolver(loopback: ["peer-b.test"], open: true)
+            let a = try dialer(h, resolver)
             let b = try h.makeHost()
             a.host.dial(try address("peer-b.test", of: b))
             try h.run("connected by name") { a.isConnected(to: b) && b.isConnected(to: a) }
@@ -79,9 +91,9 @@ extension HostTests {
         @Test func reactorRunsWhileANameIsLookedUp() throws {
             let h = HostHarness()
             defer { h.shutdown() }
-            let resolver = GatedResolver(["slow.test": [Self.loopback]])
+            let resolver = GatedResolver(loopback: ["slow.test"])
             defer { resolver.open() }
-            let a = try h.makeHost(listening: false) { $0.nameResolver = resolver }
+            let a = try dialer(h, resolver)
             let b = try h.makeHost()
             let c = try h.makeHost()
             a.host.dial(try address("slow.test", of: b))
@@ -100,7 +112,7 @@ extension HostTests {
         @Test func unknownNameIsADialFailure() throws {
             let h = HostHarness()
             defer { h.shutdown() }
-            let a = try h.makeHost(listening: false) { $0.nameResolver = GatedResolver([:], open: true) }
+            let a = try dialer(h, GatedResolver([:], open: true))
             let b = try h.makeHost()
             let target = try address("nowhere.test", of: b)
             a.host.dial(target)
@@ -116,7 +128,7 @@ extension HostTests {
         @Test func nameWithoutAddressesIsADialFailure() throws {
             let h = HostHarness()
             defer { h.shutdown() }
-            let a = try h.makeHost(listening: false) { $0.nameResolver = GatedResolver(["empty.test": []], open: true) }
+            let a = try dialer(h, GatedResolver(["empty.test": []], open: true))
             let b = try h.makeHost()
             a.host.dial(try address("empty.test", of: b, proto: "dns"))
             try h.run("dial failure") { !a.dialFailures.isEmpty }
@@ -129,13 +141,9 @@ extension HostTests {
         @Test func lookupsInFlightAreBounded() throws {
             let h = HostHarness()
             defer { h.shutdown() }
-            let resolver = GatedResolver(["one.test": [Self.loopback], "two.test": [Self.loopback],
-                                          "three.test": [Self.loopback]])
+            let resolver = GatedResolver(loopback: ["one.test", "two.test", "three.test"])
             defer { resolver.open() }
-            let a = try h.makeHost(listening: false) {
-                $0.nameResolver = resolver
-                $0.maxPendingLookups = 2
-            }
+            let a = try dialer(h, resolver, maxLookups: 2)
             let b = try h.makeHost(), c = try h.makeHost(), d = try h.makeHost()
             a.host.dial(try address("one.test", of: b))
             a.host.dial(try address("two.test", of: c))
@@ -155,9 +163,9 @@ extension HostTests {
         @Test func secondDialOfAPeerBeingLookedUpIsDropped() throws {
             let h = HostHarness()
             defer { h.shutdown() }
-            let resolver = GatedResolver(["twice.test": [Self.loopback]])
+            let resolver = GatedResolver(loopback: ["twice.test"])
             defer { resolver.open() }
-            let a = try h.makeHost(listening: false) { $0.nameResolver = resolver }
+            let a = try dialer(h, resolver)
             let b = try h.makeHost()
             let target = try address("twice.test", of: b)
             a.host.dial(target)
@@ -173,8 +181,8 @@ extension HostTests {
         @Test func closingDuringALookupForgetsIt() throws {
             let h = HostHarness()
             defer { h.shutdown() }
-            let resolver = GatedResolver(["late.test": [Self.loopback]])
-            let a = try h.makeHost(listening: false) { $0.nameResolver = resolver }
+            let resolver = GatedResolver(loopback: ["late.test"])
+            let a = try dialer(h, resolver)
             let b = try h.makeHost()
             a.host.dial(try address("late.test", of: b))
             a.host.close()
