@@ -55,29 +55,42 @@ public struct ChatMessage: Equatable, Sendable {
         return out
     }
 
-    /// Parses a payload; returns nil for a well-formed message of a type we do not know.
+    /// Parses a payload; returns nil for a well-formed message of a type we do not know. A repeated key's
+    /// last value counts, as with `JSON`'s subscript. The fields are picked as the parser meets them (no tree).
     public static func decode(_ data: [UInt8]) throws -> ChatMessage? {
         guard data.count <= maxPayloadBytes else { throw DecodeError.tooLarge(data.count) }
-        guard let object = try? JSONParser.parse(data), case .object = object else { throw DecodeError.notJSONObject }
-        guard let typeName = object["type"] else { throw DecodeError.missingField("type") }
-        guard case .string(let typeString) = typeName else { throw DecodeError.wrongType(field: "type") }
+        var type, content, username, timestamp, from: JSON?
+        let isObject = try? JSONParser.forEachField(in: data) { key, value in
+            switch key {
+            case "type": type = value
+            case "content": content = value
+            case "username": username = value
+            case "timestamp": timestamp = value
+            case "from": from = value
+            default: break
+            }
+        }
+        guard isObject == true else { throw DecodeError.notJSONObject }
+        guard let type else { throw DecodeError.missingField("type") }
+        guard case .string(let typeString) = type else { throw DecodeError.wrongType(field: "type") }
         guard let kind = Kind(rawValue: typeString) else { return nil }
-        func string(_ key: String) throws -> String {
-            switch object[key] {
+        func string(_ value: JSON?, _ key: String) throws -> String {
+            switch value {
             case nil: return ""
             case .string(let s)?: return s
             default: throw DecodeError.wrongType(field: key)
             }
         }
-        let timestamp: Int64
-        switch object["timestamp"] {
-        case nil: timestamp = 0
-        case .int(let n)?: timestamp = Int64(n)
+        let seconds: Int64
+        switch timestamp {
+        case nil: seconds = 0
+        case .int(let n)?: seconds = Int64(n)
         case .double(let d)? where abs(d) < 9.2e18:   // a fraction is cut off
-            timestamp = Int64(d.rounded(.towardZero))
+            seconds = Int64(d.rounded(.towardZero))
         default: throw DecodeError.wrongType(field: "timestamp")
         }
-        return ChatMessage(kind: kind, content: try string("content"), username: try string("username"),
-                           timestamp: timestamp, from: try string("from"))
+        return ChatMessage(kind: kind, content: try string(content, "content"),
+                           username: try string(username, "username"), timestamp: seconds,
+                           from: try string(from, "from"))
     }
 }

@@ -34,6 +34,25 @@ public struct JSONParser {
         }
     }
 
+    /// Calls `field` with each key and value of the object filling `bytes`, in order, without building the
+    /// object: a payload read field by field (a chat message, on every message's receive path) skips the
+    /// tree and the key lookups. Returns false, having called nothing, when the value is not an object;
+    /// throws what `parse` throws for the same bytes.
+    public static func forEachField(in bytes: [UInt8], _ field: (String, JSON) -> Void) throws -> Bool {
+        try bytes.withUnsafeBufferPointer { buffer in
+            var parser = Cursor(bytes: buffer)
+            let isObject = try parser.peek() == UInt8(ascii: "{")
+            if isObject {
+                try parser.fields(depth: 1, field)
+            } else {
+                _ = try parser.value(depth: 0)
+            }
+            parser.skipWhitespace()
+            guard parser.pos == buffer.count else { throw ParseError.trailingData(offset: parser.pos) }
+            return isObject
+        }
+    }
+
     private struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
         var pos = 0
@@ -81,18 +100,24 @@ public struct JSONParser {
         }
 
         mutating func object(depth: Int) throws -> JSON {
+            var fields: [(String, JSON)] = []
+            try self.fields(depth: depth) { fields.append(($0, $1)) }
+            return .object(fields)
+        }
+
+        /// At `{`: each key and value, in order, through the closing `}`.
+        mutating func fields(depth: Int, _ field: (String, JSON) -> Void) throws {
             guard depth <= JSONParser.maxDepth else { throw ParseError.tooDeep }
             pos += 1   // {
-            var fields: [(String, JSON)] = []
-            if try peek() == UInt8(ascii: "}") { pos += 1; return .object(fields) }
+            if try peek() == UInt8(ascii: "}") { pos += 1; return }
             while true {
                 guard try peek() == UInt8(ascii: "\"") else { throw ParseError.unexpectedByte(offset: pos) }
                 let key = try string()
                 try expect(UInt8(ascii: ":"))
-                fields.append((key, try value(depth: depth)))
+                field(key, try value(depth: depth))
                 switch try peek() {
                 case UInt8(ascii: ","): pos += 1
-                case UInt8(ascii: "}"): pos += 1; return .object(fields)
+                case UInt8(ascii: "}"): pos += 1; return
                 default: throw ParseError.unexpectedByte(offset: pos)
                 }
             }

@@ -37,6 +37,34 @@ struct JSONParserTests {
         #expect(throws: JSONParser.ParseError.tooDeep) { try JSONParser.parse(Array(hostile.utf8)) }
     }
 
+    @Test("forEachField: the fields in order, as parse sees them; false for a non-object; parse's errors")
+    func forEachField() throws {
+        let text = #" {"a": [1, {"b": null}], "s": "\u00e9", "a": 2} "#
+        var seen: [(String, JSON)] = []
+        #expect(try JSONParser.forEachField(in: Array(text.utf8)) { seen.append(($0, $1)) })
+        #expect(JSON.object(seen).rendered == (try JSONParser.parse(Array(text.utf8))).rendered)
+        #expect(seen.map(\.0) == ["a", "s", "a"])
+        var called = false
+        #expect(try JSONParser.forEachField(in: Array(" [1, 2] ".utf8)) { _, _ in called = true } == false)
+        #expect(try JSONParser.forEachField(in: Array("\"x\"".utf8)) { _, _ in called = true } == false)
+        #expect(!called)
+        for bad in ["{\"a\":1,}", "{\"a\":1} x", "{\"a\"", "", "[1,"] {
+            #expect(throws: JSONParser.ParseError.self) { try JSONParser.forEachField(in: Array(bad.utf8)) { _, _ in } }
+        }
+        let deep = "{\"a\":" + String(repeating: "[", count: JSONParser.maxDepth) + String(repeating: "]", count: JSONParser.maxDepth) + "}"
+        #expect(throws: JSONParser.ParseError.tooDeep) { try JSONParser.forEachField(in: Array(deep.utf8)) { _, _ in } }
+    }
+
+    @Test("ChatMessage.decode: a repeated key's last value counts")
+    func repeatedKeys() throws {
+        let json = #"{"type":"join","content":"first","type":"message","content":"second","timestamp":1,"timestamp":2}"#
+        let message = try #require(try ChatMessage.decode(Array(json.utf8)))
+        #expect(message.kind == .message && message.content == "second" && message.timestamp == 2)
+        #expect(throws: ChatMessage.DecodeError.wrongType(field: "content")) {
+            try ChatMessage.decode(Array(#"{"type":"message","content":"ok","content":3}"#.utf8))
+        }
+    }
+
     /// Foundation's parser as the reference: does this payload decode to the same chat message (or fail)?
     static func reference(_ data: [UInt8]) -> ChatMessage?? {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(data))) as? [String: Any] else { return .none }
