@@ -5,13 +5,18 @@ import Persistence
 
 /// Where headless events go: one JSON object per line.
 protocol EventOutput: AnyObject {
-    func emit(_ event: JSON)
+    /// One event already rendered as a JSON object (no newline).
+    func emit(rendered event: [UInt8])
+}
+
+extension EventOutput {
+    func emit(_ event: JSON) { emit(rendered: event.renderedBytes) }
 }
 
 /// stdout, flushed per line (it is a pipe for bots and tests).
 final class StandardOutput: EventOutput {
-    func emit(_ event: JSON) {
-        var line = event.renderedBytes
+    func emit(rendered event: [UInt8]) {
+        var line = event
         line.append(UInt8(ascii: "\n"))
         var offset = 0
         while offset < line.count {
@@ -104,13 +109,21 @@ final class HeadlessSession: Frontend {
 
     func sessionClosed() {}
 
-    func show(_ line: ChatLine) {
-        output.emit(.object([
-            ("event", .string("message")), ("room", .string(line.room)), ("type", .string(line.message.kind.rawValue)),
-            ("from", .string(line.author.base58)), ("username", .string(line.message.username)),
-            ("content", .string(line.message.content)), ("timestamp", .int(Int(line.message.timestamp))),
-            ("id", .string(line.id.description)),
-        ]))
+    func show(_ line: ChatLine) { output.emit(rendered: Self.messageEvent(line)) }
+
+    /// `{"event":"message","room":…,"type":…,"from":…,"username":…,"content":…,"timestamp":…,"id":…}`,
+    /// written directly: it is on the way of every message to stdout.
+    static func messageEvent(_ line: ChatLine) -> [UInt8] {
+        var w = JSONObjectWriter(capacity: line.message.content.utf8.count + 256)
+        w.add("event", "message")
+        w.add("room", line.room)
+        w.add("type", line.message.kind.rawValue)
+        w.add("from", line.author.base58)
+        w.add("username", line.message.username)
+        w.add("content", line.message.content)
+        w.add("timestamp", Int(line.message.timestamp))
+        w.add("id", hex: line.id.bytes)
+        return w.finished
     }
 
     /// `{"event":"history","room":…,"messages":[…]}`

@@ -39,20 +39,13 @@ public struct ChatMessage: Equatable, Sendable {
     /// UTF-8 JSON with the Go program's field order, written straight into bytes (the same bytes as rendering
     /// the `JSON` tree, without building it: this is on the path of every line sent).
     public var encoded: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(content.utf8.count + username.utf8.count + from.utf8.count + 96)
-        out.append(contentsOf: #"{"type":"#.utf8)
-        JSON.quote(kind.rawValue, into: &out)
-        out.append(contentsOf: #","content":"#.utf8)
-        JSON.quote(content, into: &out)
-        out.append(contentsOf: #","username":"#.utf8)
-        JSON.quote(username, into: &out)
-        out.append(contentsOf: #","timestamp":"#.utf8)
-        out.append(contentsOf: String(timestamp).utf8)
-        out.append(contentsOf: #","from":"#.utf8)
-        JSON.quote(from, into: &out)
-        out.append(UInt8(ascii: "}"))
-        return out
+        var w = JSONObjectWriter(capacity: content.utf8.count + username.utf8.count + from.utf8.count + 96)
+        w.add("type", kind.rawValue)
+        w.add("content", content)
+        w.add("username", username)
+        w.add("timestamp", Int(timestamp))
+        w.add("from", from)
+        return w.finished
     }
 
     /// Parses a payload; returns nil for a well-formed message of a type we do not know. A repeated key's

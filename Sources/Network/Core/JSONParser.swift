@@ -144,9 +144,11 @@ public struct JSONParser {
             pos += 1
             var out: [UInt8] = []
             var run = pos
+            var high: UInt8 = 0   // the bytes OR'ed: below 0x80 means ASCII, valid UTF-8 as it stands
             while true {
                 guard pos < bytes.count else { throw ParseError.unexpectedEnd }
                 let b = bytes[pos]
+                high |= b
                 if b == UInt8(ascii: "\"") {
                     break
                 } else if b == UInt8(ascii: "\\") {
@@ -160,7 +162,9 @@ public struct JSONParser {
                 }
             }
             let text: String?
-            if out.isEmpty {
+            if out.isEmpty && high < 0x80 {   // the usual key or value: no escapes, ASCII (no validation)
+                text = String(decoding: UnsafeBufferPointer(rebasing: bytes[run..<pos]), as: UTF8.self)
+            } else if out.isEmpty {
                 text = String(validating: UnsafeBufferPointer(rebasing: bytes[run..<pos]), as: UTF8.self)
             } else {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<pos]))
@@ -225,6 +229,22 @@ public struct JSONParser {
             return pos - start
         }
 
+        /// `[-]digits` as an `Int`, nil when it overflows (then the number is a Double).
+        static func integer(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
+            var digits = text[...]
+            let negative = digits.first == UInt8(ascii: "-")
+            if negative { digits = digits.dropFirst() }
+            var value = 0
+            for byte in digits {
+                let digit = Int(byte &- UInt8(ascii: "0"))
+                let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+                let (next, o2) = negative ? times10.subtractingReportingOverflow(digit) : times10.addingReportingOverflow(digit)
+                if o1 || o2 { return nil }
+                value = next
+            }
+            return value
+        }
+
         mutating func number() throws -> JSON {
             let start = pos
             if bytes[pos] == UInt8(ascii: "-") { pos += 1 }
@@ -246,8 +266,8 @@ public struct JSONParser {
                 if pos < bytes.count, bytes[pos] == UInt8(ascii: "+") || bytes[pos] == UInt8(ascii: "-") { pos += 1 }
                 guard digits() > 0 else { throw ParseError.invalidNumber(offset: start) }
             }
+            if integral, let int = Self.integer(bytes[start..<pos]) { return .int(int) }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self)
-            if integral, let int = Int(text) { return .int(int) }
             guard let double = Double(text), double.isFinite else { throw ParseError.invalidNumber(offset: start) }
             return .double(double)
         }

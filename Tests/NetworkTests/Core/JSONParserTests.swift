@@ -37,6 +37,21 @@ struct JSONParserTests {
         #expect(throws: JSONParser.ParseError.tooDeep) { try JSONParser.parse(Array(hostile.utf8)) }
     }
 
+    @Test("integers are Ints up to Int's bounds, Doubles beyond; ASCII and non-ASCII strings alike")
+    func integerBoundsAndStrings() throws {
+        func parsed(_ text: String) throws -> JSON { try JSONParser.parse(Array(text.utf8)) }
+        if case .int(Int.max) = try parsed("9223372036854775807") {} else { Issue.record("Int.max") }
+        if case .int(Int.min) = try parsed("-9223372036854775808") {} else { Issue.record("Int.min") }
+        if case .double(9223372036854775808) = try parsed("9223372036854775808") {} else { Issue.record("Int.max + 1") }
+        if case .double(-9223372036854775809) = try parsed("-9223372036854775809") {} else { Issue.record("Int.min - 1") }
+        if case .int(0) = try parsed("-0") {} else { Issue.record("-0") }
+        if case .int(120) = try parsed("120") {} else { Issue.record("120") }
+        for text in ["plain ascii", "", "é", "ascii then é", "日本", "🎉 after"] {
+            if case .string(text) = try parsed(JSON.string(text).rendered) {} else { Issue.record("\(text)") }
+        }
+        #expect(throws: JSONParser.ParseError.self) { try JSONParser.parse([0x22, 0x61, 0xc3, 0x22]) }   // "a\xc3"
+    }
+
     @Test("forEachField: the fields in order, as parse sees them; false for a non-object; parse's errors")
     func forEachField() throws {
         let text = #" {"a": [1, {"b": null}], "s": "\u00e9", "a": 2} "#
