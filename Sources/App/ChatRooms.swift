@@ -56,6 +56,8 @@ final class ChatRooms {
     let pubsub: PubSubService
     let reactor: Reactor
     let me: PeerID
+    /// `me` in base58, the JSON `from` of every line we send.
+    private let myName: String
     private(set) var nick: String
     private(set) var rooms: [String] = []
     private(set) var current: String
@@ -85,6 +87,7 @@ final class ChatRooms {
         self.pubsub = pubsub
         self.reactor = reactor
         self.me = me
+        self.myName = me.base58
         self.nick = nick ?? ChatRooms.defaultNick(for: me)
         self.current = room
         pubsub.engine.validator = { [unowned self] message in self.validate(message) }
@@ -210,11 +213,14 @@ final class ChatRooms {
 
     private func send(_ kind: ChatMessage.Kind, content: String, to room: String) throws {
         let message = ChatMessage(kind: kind, content: content, username: nick,
-                                  timestamp: Int64(Date().timeIntervalSince1970), from: me.base58)
+                                  timestamp: Self.unixSeconds(), from: myName)
         outgoing = message   // our own publish is validated synchronously: no need to parse our JSON back
         defer { outgoing = nil }
         do { try pubsub.publish(topic: room, data: message.encoded) } catch { throw RoomError.publish(error) }
     }
+
+    /// Wall-clock seconds since 1970 (`time(2)`: no Foundation on the send path).
+    static func unixSeconds() -> Int64 { Int64(time(nil)) }
 
     // MARK: Inbound
 
