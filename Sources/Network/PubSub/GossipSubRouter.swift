@@ -140,8 +140,22 @@ final class GossipSubRouter: PubSubRouter {
         guard let context else { return }
         let topic = message.topic
         mcache.put(message.id, raw: message.raw, topic: topic)
+        if message.raw.count >= params.idontwantMessageSizeThreshold, let source = message.source {
+            for peer in mesh(topic) where peer != source && speaksV12(peer) {
+                context.send(control: { $0.idontwant.append(.with { $0.messageIds = [Data(message.id.bytes)] }) },
+                             to: peer)
+            }
+        }
+        let ownFlood = message.source == nil && params.floodPublish
+        if !ownFlood, floodPeerCount == 0, let mesh = meshes[topic] {
+            // The usual forward: the mesh alone, so no peer set is built (this runs for every message).
+            for peer in mesh where peer != message.source && peer != message.author && wants(peer, message.id) {
+                context.send(message: message.raw, to: peer)
+            }
+            return
+        }
         var targets = Set<PeerID>()
-        if message.source == nil && params.floodPublish {
+        if ownFlood {
             targets = context.peers(in: topic).filter { score($0) >= params.score.publishThreshold }
         } else {
             if floodPeerCount > 0 {
@@ -162,15 +176,14 @@ final class GossipSubRouter: PubSubRouter {
         }
         if let source = message.source { targets.remove(source) }
         targets.remove(message.author)
-        if message.raw.count >= params.idontwantMessageSizeThreshold, let source = message.source {
-            for peer in mesh(topic) where peer != source && speaksV12(peer) {
-                context.send(control: { $0.idontwant.append(.with { $0.messageIds = [Data(message.id.bytes)] }) },
-                             to: peer)
-            }
-        }
-        for peer in targets where dontWant[peer]?[message.id] == nil {
+        for peer in targets where wants(peer, message.id) {
             context.send(message: message.raw, to: peer)
         }
+    }
+
+    /// False when `peer` sent IDONTWANT for `id`.
+    private func wants(_ peer: PeerID, _ id: MessageID) -> Bool {
+        dontWant.isEmpty || dontWant[peer]?[id] == nil
     }
 
     // MARK: helpers

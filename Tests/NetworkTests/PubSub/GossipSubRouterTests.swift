@@ -250,6 +250,17 @@ import Testing
         #expect(forwardedTo == Set(ps.mesh(F.topic)).union([floodPeer]).subtracting([source]))
     }
 
+    @Test func aForwardSkipsTheSourceAndTheAuthorInTheMesh() {
+        let ps = F.engine()
+        let author = F.peer("alice")
+        let others = F.names("p", 4)
+        F.connected(ps, peers: others + [author])
+        #expect(Set(ps.mesh(F.topic)) == Set(others + [author]))
+        ps.receive(F.frame(F.publishRPC([F.signed("alice", "relayed", seqno: 1)])), from: others[0], now: F.t0)
+        let forwardedTo = F.sent(F.drain(ps)).filter { !$0.rpc.publish.isEmpty }.map(\.peer)
+        #expect(forwardedTo.count == 3 && Set(forwardedTo) == Set(others.dropFirst()))
+    }
+
     @Test func idontwantSuppressesForwarding() {
         let ps = F.engine()
         let peers = F.names("p", 3)
