@@ -146,33 +146,37 @@ final class GossipSubRouter: PubSubRouter {
                              to: peer)
             }
         }
-        let ownFlood = message.source == nil && params.floodPublish
-        if !ownFlood, floodPeerCount == 0, let mesh = meshes[topic] {
-            // The usual forward: the mesh alone, so no peer set is built (this runs for every message).
+        // The usual cases walk a set we already hold, so no peer set is built for every message:
+        if message.source == nil && params.floodPublish {
+            // our own message, to every subscriber scored above the publish threshold
+            for peer in context.subscribers(of: topic) where peer != message.author && context.isConnected(peer)
+                && score(peer) >= params.score.publishThreshold && wants(peer, message.id) {
+                context.send(message: message.raw, to: peer)
+            }
+            return
+        }
+        if floodPeerCount == 0, let mesh = meshes[topic] {
+            // a forward to the mesh
             for peer in mesh where peer != message.source && peer != message.author && wants(peer, message.id) {
                 context.send(message: message.raw, to: peer)
             }
             return
         }
         var targets = Set<PeerID>()
-        if ownFlood {
-            targets = context.peers(in: topic).filter { score($0) >= params.score.publishThreshold }
-        } else {
-            if floodPeerCount > 0 {
-                for peer in context.peers(in: topic) where isFloodPeer(peer) { targets.insert(peer) }
+        if floodPeerCount > 0 {
+            for peer in context.peers(in: topic) where isFloodPeer(peer) { targets.insert(peer) }
+        }
+        if let mesh = meshes[topic] {
+            targets.formUnion(mesh)
+        } else if message.source == nil {
+            var peers = fanout[topic] ?? []
+            if peers.isEmpty {
+                peers = pick(context.peers(in: topic).filter { isGossipPeer($0) && score($0) >= params.score.publishThreshold },
+                             params.d)
             }
-            if let mesh = meshes[topic] {
-                targets.formUnion(mesh)
-            } else if message.source == nil {
-                var peers = fanout[topic] ?? []
-                if peers.isEmpty {
-                    peers = pick(context.peers(in: topic).filter { isGossipPeer($0) && score($0) >= params.score.publishThreshold },
-                                 params.d)
-                }
-                fanout[topic] = peers
-                lastPublished[topic] = now
-                targets.formUnion(peers)
-            }
+            fanout[topic] = peers
+            lastPublished[topic] = now
+            targets.formUnion(peers)
         }
         if let source = message.source { targets.remove(source) }
         targets.remove(message.author)

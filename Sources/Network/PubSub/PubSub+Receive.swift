@@ -157,6 +157,7 @@ extension PubSub: PubSubRouterContext {
     func peers(in topic: String) -> Set<PeerID> {
         (topicPeers[topic] ?? []).filter { peerStates[$0]?.protocolID != nil }
     }
+    func subscribers(of topic: String) -> Set<PeerID> { topicPeers[topic] ?? [] }
     func isSubscribed(_ topic: String) -> Bool { subscriptions.contains(topic) }
     func hasSeen(_ id: MessageID, now: Instant) -> Bool { seen.contains(id, now: now) }
     func send(message raw: [UInt8], to peer: PeerID) { update(peer) { $0.messages.append(raw) } }

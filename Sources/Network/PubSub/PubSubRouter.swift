@@ -52,6 +52,8 @@ protocol PubSubRouterContext: AnyObject {
     var localPeer: PeerID { get }
     /// Peers (with an outbound stream) that told us they subscribe to `topic`.
     func peers(in topic: String) -> Set<PeerID>
+    /// Every peer that told us it subscribes to `topic`, with an outbound stream or not (no copy is made).
+    func subscribers(of topic: String) -> Set<PeerID>
     func isSubscribed(_ topic: String) -> Bool
     func hasSeen(_ id: MessageID, now: Instant) -> Bool
     func send(message raw: [UInt8], to peer: PeerID)

@@ -250,6 +250,23 @@ import Testing
         #expect(forwardedTo == Set(ps.mesh(F.topic)).union([floodPeer]).subtracting([source]))
     }
 
+    @Test func floodPublishSkipsPeersBelowThePublishThresholdAndThoseWithoutAStream() throws {
+        let ps = F.engine()
+        let peers = F.names("p", 4)
+        F.connected(ps, peers: peers)
+        let streamless = F.peer("no-stream")   // subscribed, but our outbound stream is not up
+        ps.receive(F.frame(F.subscribeRPC([F.topic])), from: streamless, now: F.t0)
+        for seq in 1...8 {   // eight invalid messages: −64, under the publish threshold (−50)
+            var m = F.signed("alice", "x", seqno: UInt64(seq)); m.signature = Data(repeating: 0, count: 64)
+            ps.receive(F.frame(F.publishRPC([m])), from: peers[0], now: F.t0)
+        }
+        #expect(ps.score(peers[0]) < GossipSubParams().score.publishThreshold)
+        _ = F.drain(ps)
+        try ps.publish(topic: F.topic, data: Array("mine".utf8), now: F.t0)
+        let receivers = F.sent(F.drain(ps)).filter { !$0.rpc.publish.isEmpty }.map(\.peer)
+        #expect(receivers.count == 3 && Set(receivers) == Set(peers.dropFirst()))
+    }
+
     @Test func aForwardSkipsTheSourceAndTheAuthorInTheMesh() {
         let ps = F.engine()
         let author = F.peer("alice")
