@@ -18,11 +18,11 @@ struct FileLogHandler: LogHandler {
         }
         deinit { if fd >= 0 { close(fd) } }
 
-        func write(_ line: [UInt8]) {
+        func append(_ line: [UInt8]) {
             guard fd >= 0 else { return }
             var offset = 0
             while offset < line.count {
-                let n = line[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                let n = line[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
                 if n < 0 { if errno == EINTR { continue }; return }
                 offset += n
             }
@@ -44,7 +44,7 @@ struct FileLogHandler: LogHandler {
         var out = Self.timestamp()
         out.append(0x20)
         out.append(contentsOf: "\(level) \(label): \(message)\n".utf8)
-        sink.write(out)
+        sink.append(out)
     }
 
     /// Now as `YYYY-MM-DDTHH:MM:SS.mmm±HH:MM`, local time.

@@ -123,7 +123,7 @@ final class HeadlessSession: Frontend {
         w.add("content", line.message.content)
         w.add("timestamp", Int(line.message.timestamp))
         w.add("id", hex: line.id.bytes)
-        return w.finished
+        return w.finish()
     }
 
     /// `{"event":"history","room":…,"messages":[…]}`

@@ -337,7 +337,7 @@ enum PubSubBench {
             w.add("event", "message"); w.add("room", topic); w.add("type", "message")
             w.add("from", me.base58); w.add("username", message.username); w.add("content", message.content)
             w.add("timestamp", Int(message.timestamp)); w.add("id", hex: id.bytes)
-            return w.finished.count
+            return w.finish().count
         }
         table.print()
         if sink == 42 { print("") }   // keeps the results alive

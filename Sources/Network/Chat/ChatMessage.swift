@@ -45,7 +45,7 @@ public struct ChatMessage: Equatable, Sendable {
         w.add("username", username)
         w.add("timestamp", Int(timestamp))
         w.add("from", from)
-        return w.finished
+        return w.finish()
     }
 
     /// Parses a payload; returns nil for a well-formed message of a type we do not know. A repeated key's

@@ -4,7 +4,7 @@
 ///
 ///     var w = JSONObjectWriter()
 ///     w.add("type", "message"); w.add("timestamp", 1_700_000_000)
-///     w.finished   // {"type":"message","timestamp":1700000000}
+///     w.finish()   // {"type":"message","timestamp":1700000000}
 ///
 /// Keys are static strings that need no escaping (checked in debug builds); values are escaped by
 /// `JSON.quote`.
@@ -52,10 +52,9 @@ public struct JSONObjectWriter {
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// The object, closed.
-    public var finished: [UInt8] {
-        var bytes = out
-        bytes.append(UInt8(ascii: "}"))
-        return bytes
+    /// Closes the object and hands its bytes over (without a copy); add nothing after this.
+    public mutating func finish() -> [UInt8] {
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 }

@@ -14,10 +14,12 @@ struct JSONObjectWriterTests {
             w.add("n", number)
             w.add("id", hex: bytes)
             let tree = JSON.object([("text", .string(text)), ("n", .int(number)), ("id", .string(bytes.hex))])
-            #expect(w.finished == tree.renderedBytes, "case \(i)")
-            let parsed = try JSONParser.parse(w.finished)
+            let written = w.finish()
+            #expect(written == tree.renderedBytes, "case \(i)")
+            let parsed = try JSONParser.parse(written)
             if case .string(let back)? = parsed["text"] { #expect(back == text) } else { Issue.record("case \(i): no text") }
         }
-        #expect(JSONObjectWriter().finished == Array("{}".utf8))
+        var empty = JSONObjectWriter()
+        #expect(empty.finish() == Array("{}".utf8))
     }
 }
