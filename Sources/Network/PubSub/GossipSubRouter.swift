@@ -171,8 +171,10 @@ final class GossipSubRouter: PubSubRouter {
         } else if message.source == nil {
             var peers = fanout[topic] ?? []
             if peers.isEmpty {
-                peers = pick(context.peers(in: topic).filter { isGossipPeer($0) && score($0) >= params.score.publishThreshold },
-                             params.d)
+                let candidates = context.peers(in: topic).filter {
+                    isGossipPeer($0) && score($0) >= params.score.publishThreshold
+                }
+                peers = pick(candidates, params.d)
             }
             fanout[topic] = peers
             lastPublished[topic] = now

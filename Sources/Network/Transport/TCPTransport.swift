@@ -51,12 +51,15 @@ public enum TCPTransport {
     }
 
     /// The first address of a finished lookup of `name`, or the dial's error.
-    static func resolved(_ address: Multiaddr, name: String, result: Result<[SocketAddress], any Error>) throws -> SocketAddress {
+    static func resolved(_ address: Multiaddr, name: String,
+                         result: Result<[SocketAddress], any Error>) throws -> SocketAddress {
         let addresses: [SocketAddress]
         do { addresses = try result.get() } catch {
             throw HostError.invalidAddress(address, reason: "cannot resolve \(name): \(error)")
         }
-        guard let first = addresses.first else { throw HostError.invalidAddress(address, reason: "\(name) has no address") }
+        guard let first = addresses.first else {
+            throw HostError.invalidAddress(address, reason: "\(name) has no address")
+        }
         return first
     }
 

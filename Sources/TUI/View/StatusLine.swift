@@ -23,7 +23,8 @@ public struct StatusInfo: Hashable, Sendable {
 ///     [1:general] alice·3fa9 · 3 in room · 5 conn · 12 queued · [2:dev 4 @1] [3:ops 1] · -MORE(2)- · mDNS · DHT 12 peers
 ///
 /// `N queued` (highlighted) while our own lines wait for the send pacer (a paste sent at peers' rate). Other
-/// rooms with unread entries in activity order (`@N` counts mentions, highlighted); `-MORE(N)-` while scrolled up with N new entries below; a hint instead of the counts' tail while no peer is connected.
+/// rooms with unread entries in activity order (`@N` counts mentions, highlighted); `-MORE(N)-` while
+/// scrolled up with N new entries below; a hint instead of the counts' tail while no peer is connected.
 public enum StatusLine {
     public static let noPeersHint = "no peers yet: waiting for mDNS/DHT, or start with --connect ADDR"
     static let separator = " · "
