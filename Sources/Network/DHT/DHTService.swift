@@ -1,6 +1,9 @@
 /// Connects a sans-IO `Kademlia` node to the host's streams:
 ///
-///     identify lists /ipfs/kad/1.0.0        ──► node.addPeer (only DHT servers enter the routing table)
+///     bootstrap(addresses)                  ──► a PeerKeeper keeps them connected (a failed dial is retried with
+///                                               backoff, a restarted bootstrap node is found again)
+///     identify lists /ipfs/kad/1.0.0        ──► node.addPeer (only DHT servers enter the routing table); the first
+///                                               identify on a new bootstrap connection starts a self lookup
 ///     node .request / .send                 ──► connected? open a kad stream : dial the peer's addresses in turn,
 ///                                               then open it on `.connected` (every address failed: request failed)
 ///     one stream per request                ──► write the request; the first reply frame goes to the node
@@ -23,8 +26,21 @@ public final class DHTService {
     var streams: [Kademlia.RequestID: HostStream] = [:]
     var providerHandlers: [Kademlia.QueryID: (KadPeer) -> Void] = [:]
     var completions: [Kademlia.QueryID: (Kademlia.QueryResult) -> Void] = [:]
-    /// Peers given to `bootstrap`: their identify starts a self lookup.
+    /// Peers given to `bootstrap`, kept connected by `bootstrapKeeper`.
     var bootstrapPeers: Set<PeerID> = []
+    /// Bootstrap peers connected since their last identify: the next identify starts a self lookup.
+    var lookupOnIdentify: Set<PeerID> = []
+    /// The self lookup running, if any (one at a time, however many bootstrap peers connect).
+    var selfLookup: Kademlia.QueryID?
+    /// Redials bootstrap peers: a node that is not up yet, a dial lost on a busy host, a restart.
+    lazy var bootstrapKeeper = PeerKeeper(host: host, policy: Self.bootstrapRedial)
+    /// 1 s, 2 s, 4 s … capped at a minute, for as long as we run: a bootstrap node is how the DHT is reached at all.
+    static var bootstrapRedial: Redialer.Policy {
+        var policy = Redialer.Policy()
+        policy.maxDelay = .seconds(60)
+        policy.maxUnreachedRounds = .max
+        return policy
+    }
     /// Called when a bootstrap self lookup has finished: the table is as full as it gets for now.
     public var onBootstrapped: (() -> Void)?
 
@@ -56,15 +72,20 @@ public final class DHTService {
 
     // MARK: Application calls
 
-    /// Dials the bootstrap peers; each one that turns out to serve the DHT seeds the table and starts a self lookup.
+    /// Keeps the bootstrap peers connected; each one that turns out to serve the DHT seeds the table, and each
+    /// new connection to one starts a self lookup.
     public func bootstrap(_ addresses: [Multiaddr]) {
         for address in addresses {
-            guard let peer = address.peerID else {
-                host.log.info("bootstrap address \(address) has no /p2p/<id>; skipped")
+            guard let peer = address.peerID, peer != host.peerID else {
+                host.log.info("bootstrap address \(address) has no /p2p/<id> or is ours; skipped")
                 continue
             }
             bootstrapPeers.insert(peer)
-            connect(KadPeer(id: peer, addrs: [address.removingPeerID()]))
+            if let info = host.identified[peer] {
+                lookupOnIdentify.insert(peer)
+                identified(peer, info)
+            }
+            bootstrapKeeper.keep(peer, addresses: [address.removingPeerID()])
         }
     }
 
@@ -118,16 +139,9 @@ public final class DHTService {
     private func handle(_ event: HostEvent) {
         switch event {
         case .identified(let peer, let info):
-            guard info.protocols.contains(KadMessage.protocolID) else {
-                if bootstrapPeers.remove(peer) != nil { host.log.warning("bootstrap peer \(peer) does not serve the DHT") }
-                return
-            }
-            node.addPeer(peer, addrs: info.listenAddrs.filter { $0.tcpEndpoint != nil }, now: now)
-            if bootstrapPeers.remove(peer) != nil {
-                completions[node.bootstrap(now: now)] = { [weak self] _ in self?.onBootstrapped?() }
-            }
-            drain()
+            identified(peer, info)
         case .connected(let peer, _):
+            if bootstrapPeers.contains(peer) { lookupOnIdentify.insert(peer) }
             dialing[peer] = nil
             for request in waiting.removeValue(forKey: peer) ?? [] { open(request.id, request.message, to: peer) }
             drain()
@@ -143,6 +157,26 @@ public final class DHTService {
         default:
             break
         }
+    }
+
+    private func identified(_ peer: PeerID, _ info: IdentifyInfo) {
+        guard info.protocols.contains(KadMessage.protocolID) else {
+            if bootstrapPeers.remove(peer) != nil {
+                host.log.warning("bootstrap peer \(peer) does not serve the DHT")
+                bootstrapKeeper.forget(peer)
+            }
+            return
+        }
+        node.addPeer(peer, addrs: info.listenAddrs.filter { $0.tcpEndpoint != nil }, now: now)
+        if lookupOnIdentify.remove(peer) != nil, selfLookup == nil {
+            let id = node.bootstrap(now: now)
+            selfLookup = id
+            completions[id] = { [weak self] _ in
+                self?.selfLookup = nil
+                self?.onBootstrapped?()
+            }
+        }
+        drain()
     }
 
     private func dialFailedAll(_ peer: PeerID) {

@@ -34,6 +34,8 @@ final class LineProcess {
     private var unread: [[String: Any]] = []
     /// stdout lines that were not JSON objects (the headless contract allows none).
     private(set) var nonJSONLines: [String] = []
+    /// A log file the child writes (p2p-chat's `p2p-chat.log`): its tail goes into failure messages too.
+    var logFile: URL?
 
     private static let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 
@@ -180,8 +182,11 @@ final class LineProcess {
     /// The last `limit` characters of the child's stderr.
     func stderrTail(_ limit: Int = 3000) -> String {
         guard let data = try? Data(contentsOf: stderrURL) else { return "" }
-        let text = String(decoding: data, as: UTF8.self)
-        return text.count > limit ? "…" + String(text.suffix(limit)) : text
+        return LineProcess.tail(String(decoding: data, as: UTF8.self), limit)
+    }
+
+    static func tail(_ text: String, _ limit: Int) -> String {
+        text.count > limit ? "…" + String(text.suffix(limit)) : text
     }
 
     /// Recent events, non-JSON stdout lines and the stderr tail, for failure messages.
@@ -191,6 +196,9 @@ final class LineProcess {
         if !nonJSONLines.isEmpty { text += "\n non-JSON stdout: \(nonJSONLines.suffix(5))" }
         if !process.isRunning { text += "\n exit status: \(process.terminationStatus)" }
         text += "\n stderr tail:\n\(stderrTail())"
+        if let logFile, let data = try? Data(contentsOf: logFile) {
+            text += "\n \(logFile.lastPathComponent) tail:\n\(LineProcess.tail(String(decoding: data, as: UTF8.self), 4000))"
+        }
         return text
     }
 

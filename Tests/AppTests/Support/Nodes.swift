@@ -37,6 +37,7 @@ final class ChatNode {
         let binary = try InteropEnvironment.requireBinary()
         process = try LineProcess(wrapper.first ?? binary, wrapper.dropFirst() + (wrapper.isEmpty ? [] : [binary]) + arguments, name: name,
                                   environment: ChatNode.childEnvironment(self.dataDir))
+        process.logFile = self.dataDir.appendingPathComponent("p2p-chat.log")
         ready = try process.waitFor(event: "ready", timeout: readyTimeout)
     }
 

@@ -111,6 +111,67 @@ extension HostTests {
             try h.run("b dialed a") { b.isConnected(to: a) }
         }
     
+        /// The latest a redial planned `delay` from now can come, jitter included.
+        static func latest(_ delay: Duration) -> Duration { delay * (1 + DHTService.bootstrapRedial.jitter) }
+
+        /// The bootstrap node is not up when we start (or the first dial is lost on a busy host): the dial is
+        /// retried with backoff, and the node seeds the table once it listens.
+        @Test func aBootstrapNodeThatIsNotUpYetIsDialedAgainUntilItIs() throws {
+            let clock = ManualClock()
+            let h = HostHarness(clock: clock), services = Services()
+            defer { h.shutdown(); withExtendedLifetime(services) {} }
+            let gone = try TCPListener.bind(.loopbackIPv4(port: 0))
+            let port = gone.localAddress
+            gone.close()
+            let server = try h.makeHost(listening: false), a = try h.makeHost()
+            _ = services.make(server, .server)
+            let aDHT = services.make(a, .client)
+            var bootstrapped = 0
+            aDHT.onBootstrapped = { bootstrapped += 1 }
+            aDHT.bootstrap([Multiaddr(tcp: port).withPeerID(server.peerID)])
+            try h.run("first dial fails") { a.dialFailures.count == 1 }
+            clock.advance(by: Self.latest(.seconds(1)))
+            try h.run("second dial fails") { a.dialFailures.count == 2 }
+            #expect(aDHT.bootstrapKeeper.schedule.failedRounds(server.peerID) == 2)
+            try server.host.listen(Multiaddr(tcp: port))
+            try h.settle()
+            #expect(!a.isConnected(to: server), "no dial before the backoff")
+            clock.advance(by: Self.latest(.seconds(2)))
+            try h.run("bootstrapped through the node once it listens") { bootstrapped == 1 }
+            #expect(aDHT.node.table.contains(server.peerID))
+        }
+
+        /// A bootstrap node that restarts (here: drops us) is redialed, and the new connection bootstraps again.
+        @Test func aBootstrapNodeThatDropsUsIsRedialedAndLookedUpThroughAgain() throws {
+            let clock = ManualClock()
+            let h = HostHarness(clock: clock), services = Services()
+            defer { h.shutdown(); withExtendedLifetime(services) {} }
+            let server = try h.makeHost(), a = try h.makeHost()
+            _ = services.make(server, .server)
+            let aDHT = services.make(a, .client)
+            var bootstrapped = 0
+            aDHT.onBootstrapped = { bootstrapped += 1 }
+            aDHT.bootstrap([server.address])
+            try h.run("bootstrapped") { bootstrapped == 1 }
+            server.host.disconnect(a.peerID)
+            try h.run("dropped") { !a.isConnected(to: server) }
+            clock.advance(by: Self.latest(.seconds(1)))
+            try h.run("redialed and bootstrapped again") { bootstrapped == 2 }
+            #expect(a.connected.filter { $0.peer == server.peerID }.count == 2)
+        }
+
+        /// A bootstrap address that turns out not to serve the DHT is let go: no redials after it drops.
+        @Test func aBootstrapPeerWithoutTheDHTIsNotKept() throws {
+            let h = HostHarness(), services = Services()
+            defer { h.shutdown(); withExtendedLifetime(services) {} }
+            let plain = try h.makeHost(), a = try h.makeHost()
+            let aDHT = services.make(a, .client)
+            aDHT.bootstrap([plain.address])
+            try h.run("identified") { a.identified.contains { $0.peer == plain.peerID } }
+            #expect(!aDHT.bootstrapKeeper.schedule.isKept(plain.peerID))
+            #expect(aDHT.node.table.count == 0)
+        }
+
         static let refused = try! Multiaddr("/ip4/127.0.0.1/tcp/1")
 
         @Test func dialsTheNextAddressWhenOneFails() throws {
