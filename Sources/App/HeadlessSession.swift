@@ -143,6 +143,7 @@ final class HeadlessSession: Frontend {
             var fields: [(String, JSON)] = [("peer", .string(summary.peer.base58))]
             let addrs = summary.identify?.listenAddrs ?? []
             fields.append(("addrs", .array(addrs.map { .string($0.description) })))
+            fields.append(("signed_addrs", summary.record.map { .array($0.addresses.map { .string($0.description) }) } ?? .null))
             fields.append(("remote_addr", summary.connection.remoteAddress.map { .string($0.description) } ?? .null))
             fields.append(("direction", .string(summary.connection.direction.rawValue)))
             fields.append(("agent", summary.identify?.agentVersion.map { .string($0) } ?? .null))

@@ -53,6 +53,11 @@ struct InteropTests {
         #expect(id.strings("listen_addrs").contains { $0.hasPrefix("/ip4/127.0.0.1/tcp/") },
                 "listenAddrs include the loopback listener: \(id)")
         #expect(id.string("observed_addr")?.hasPrefix("/ip4/127.0.0.1/tcp/") == true, "observedAddr: \(id)")
+        // py-libp2p's consume_envelope accepts our signed peer record: our key, our peer, our listen addresses.
+        let record = try #require(id["signed_record"] as? [String: Any], "identify carries a signed peer record: \(id)")
+        #expect(record.string("peer") == node.peer && record.bool("signer_ok") == true, "\(record)")
+        #expect(record.strings("addrs") == node.addrs.map { $0.replacingOccurrences(of: "/p2p/\(node.peer)", with: "") },
+                "signed addresses = ready.addrs: \(record)")
 
         // py's own view (it identified us on connect) and ours of py.
         try node.send("/peers")
@@ -93,6 +98,9 @@ struct InteropTests {
         #expect(py0.string("agent") == "py-libp2p/0.8.1", "agent of py in /peers: \(py0)")
         #expect(py0.strings("protocols").contains("/ipfs/ping/1.0.0"), "protocols of py in /peers: \(py0)")
         #expect(!py0.strings("addrs").isEmpty, "addresses of py in /peers: \(py0)")
+        // py's signed peer record verified here: the addresses py signed are the ones it listens on (py signs
+        // them with its /p2p/<id> suffix).
+        #expect(py0.strings("signed_addrs") == py.addrs, "py's signed addresses in /peers: \(py0)")
 
         try node.send("/quit")
         #expect(try node.process.waitForExit(timeout: 15) == 0, "exit status after /quit")

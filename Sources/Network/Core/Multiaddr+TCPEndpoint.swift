@@ -50,6 +50,22 @@ extension Multiaddr {
         }
     }
 
+    /// Whether the address is on 127.0.0.0/8 or ::1.
+    public var isLoopback: Bool {
+        switch tcpEndpoint?.host {
+        case .ip4(let a)?: return a[0] == 127
+        case .ip6(let a)?: return a == [UInt8](repeating: 0, count: 15) + [1]
+        default: return false
+        }
+    }
+
+    /// The TCP addresses of a peer learnt from a third party (DHT, PX), without `/p2p`, in the order to dial
+    /// them: loopback last, since a remote peer lists 127.0.0.1 too, and there it would reach some local process.
+    public static func tcpDialOrder(_ addresses: [Multiaddr]) -> [Multiaddr] {
+        let tcp = addresses.filter { $0.tcpEndpoint != nil }.map { $0.removingPeerID() }
+        return tcp.filter { !$0.isLoopback } + tcp.filter(\.isLoopback)
+    }
+
     /// `/ip4/<a>/tcp/<port>` or `/ip6/<a>/tcp/<port>` from raw address bytes (4 or 16 of them), e.g. a
     /// socket's remote address, for identify's `observedAddr` and our own listen addresses.
     public init(ipAddress: [UInt8], tcpPort: UInt16) throws {

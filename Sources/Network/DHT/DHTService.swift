@@ -56,18 +56,10 @@ public final class DHTService {
     /// The reactor's time for this tick.
     public var now: Instant { host.reactor.now }
 
-    static func isLoopback(_ address: Multiaddr) -> Bool {
-        switch address.tcpEndpoint?.host {
-        case .ip4(let a)?: return a[0] == 127
-        case .ip6(let a)?: return a == [UInt8](repeating: 0, count: 15) + [1]
-        default: return false
-        }
-    }
-
     /// A node counts as reachable (and so serves the DHT by default) when it listens on an address other peers
     /// can dial: any non-loopback address, private LAN addresses included. Loopback-only nodes are clients.
     public static func defaultMode(listenAddresses: [Multiaddr]) -> Kademlia.Mode {
-        listenAddresses.contains { $0.tcpEndpoint != nil && !isLoopback($0) } ? .server : .client
+        listenAddresses.contains { $0.tcpEndpoint != nil && !$0.isLoopback } ? .server : .client
     }
 
     // MARK: Application calls
@@ -93,9 +85,7 @@ public final class DHTService {
     public func connect(_ peer: KadPeer) {
         guard peer.id != host.peerID, !host.isConnected(peer.id) else { return }
         if let dial = dialing[peer.id], now - dial.started < Self.staleDial { return }
-        // Loopback last: a remote peer lists 127.0.0.1 too, and there it would reach some local process instead.
-        let tcp = peer.addrs.filter { $0.tcpEndpoint != nil }.map { $0.removingPeerID() }
-        let addrs = tcp.filter { !Self.isLoopback($0) } + tcp.filter(Self.isLoopback)
+        let addrs = Multiaddr.tcpDialOrder(peer.addrs)
         guard !addrs.isEmpty else { dialFailedAll(peer.id); return }
         dialing[peer.id] = (Array(addrs.dropFirst()), now)
         host.dial(addrs[0].withPeerID(peer.id))

@@ -22,6 +22,10 @@ public final class Host {
     /// The kept, multiplexed connection of each peer.
     var connectionByPeer: [PeerID: Connection] = [:]
     var identified: [PeerID: IdentifyInfo] = [:]
+    /// Connected peers' signed peer records from identify, verified (`Host+Identify`).
+    var peerRecords: [PeerID: SignedPeerRecord] = [:]
+    /// Our own signed record, made again when our listen addresses change.
+    var localRecord: SignedPeerRecord?
     var handlers: [String: (HostStream) -> StreamHandler] = [:]
     var nextConnectionID = 1
     /// `/dns*` dials whose names are being looked up on another thread (`Host+Lookups`).
@@ -209,6 +213,7 @@ public final class Host {
         if let peer = connection.remotePeer, connectionByPeer[peer] === connection {
             connectionByPeer.removeValue(forKey: peer)
             identified.removeValue(forKey: peer)
+            peerRecords.removeValue(forKey: peer)
             log.info("disconnected from \(peer): \(reason.map { "\($0)" } ?? "closed")")
             emit(.disconnected(peer, reason: reason))
             return
@@ -268,7 +273,7 @@ public final class Host {
 
     public func peers() -> [PeerSummary] {
         connectionByPeer.sorted { $0.key < $1.key }.map { peer, connection in
-            PeerSummary(peer: peer, connection: connection.info, identify: identified[peer])
+            PeerSummary(peer: peer, connection: connection.info, identify: identified[peer], record: peerRecords[peer])
         }
     }
 

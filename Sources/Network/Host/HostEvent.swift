@@ -27,4 +27,6 @@ public struct PeerSummary {
     public var peer: PeerID
     public var connection: ConnectionInfo
     public var identify: IdentifyInfo?
+    /// The peer's own signed record of its addresses, when identify carried one that verified.
+    public var record: SignedPeerRecord?
 }

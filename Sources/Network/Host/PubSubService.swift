@@ -5,6 +5,7 @@
 ///     inbound pubsub stream (any number)       ──► every byte to engine.receive(from: peer)
 ///     engine commands                          ──► .send: write on the peer's outbound stream
 ///                                                  .deliver: onMessage    .disconnect: host.disconnect
+///                                                  .connect (PX): dial the addresses of a verified record
 ///     engine deadline (heartbeat)              ──► one reactor timer, re-armed after every drain
 ///
 /// The outbound stream is never half-closed; its end (or the connection's) removes the peer.
@@ -14,6 +15,8 @@ public final class PubSubService {
     var outbound: [PeerID: HostStream] = [:]
     var opening: Set<PeerID> = []
     var timer: (id: TimerID, deadline: Instant)?
+    /// Peers offered in PX being dialed, with the addresses still to try (`PubSubService+PX`).
+    var pxDials: [PeerID: [Multiaddr]] = [:]
     /// Validated messages, each delivered once (our own publishes included).
     public var onMessage: ((InboundMessage) -> Void)?
 
@@ -24,6 +27,7 @@ public final class PubSubService {
             host.setStreamHandler(proto) { [unowned self] _ in InboundPubSubStream(service: self) }
         }
         host.addObserver { [unowned self] in self.handle($0) }
+        engine.peerRecords = { [unowned host] in host.peerRecord(of: $0)?.envelope }
     }
 
     /// The reactor's time for this tick.
@@ -71,6 +75,10 @@ public final class PubSubService {
         switch event {
         case .identified(let peer, let info):
             if info.protocols.contains(where: engine.protocols.contains) { openOutbound(to: peer) }
+        case .connected(let peer, _):
+            pxDials[peer] = nil
+        case .dialFailed(let address, _):
+            pxDialFailed(address)
         case .disconnected(let peer, _):
             opening.remove(peer)
             if outbound.removeValue(forKey: peer) != nil {
@@ -130,8 +138,8 @@ public final class PubSubService {
             case .disconnect(let peer, let reason):
                 host.log.info("pubsub disconnects \(peer): \(reason)")
                 host.disconnect(peer)
-            case .connect:
-                break   // PX peers come without addresses we can dial until discovery lands
+            case .connect(let peer, let record):
+                connectOffered(peer, record: record)
             }
         }
         for message in deliveries { onMessage?(message) }

@@ -102,7 +102,7 @@ extension GossipSubRouter {
             for info in prune.peers.prefix(params.pxPeers) {
                 guard let candidate = try? PeerID(multihash: [UInt8](info.peerID)),
                       candidate != context.localPeer, !context.isConnected(candidate) else { continue }
-                context.requestConnect(candidate)
+                context.requestConnect(candidate, record: info.hasSignedPeerRecord ? [UInt8](info.signedPeerRecord) : nil)
             }
         }
     }

@@ -214,7 +214,12 @@ final class GossipSubRouter: PubSubRouter {
             prune.backoff = UInt64(max(0, backoff.components.seconds))
             if px, let context {
                 let candidates = context.peers(in: topic).filter { $0 != peer && score($0) >= 0 }
-                prune.peers = pick(candidates, params.pxPeers).sorted().map { p in .with { $0.peerID = Data(p.bytes) } }
+                prune.peers = pick(candidates, params.pxPeers).sorted().map { p in
+                    .with {
+                        $0.peerID = Data(p.bytes)
+                        if let record = context.peerRecord(of: p) { $0.signedPeerRecord = Data(record) }
+                    }
+                }
             }
         }
         context?.send(control: { $0.prune.append(prune) }, to: peer)

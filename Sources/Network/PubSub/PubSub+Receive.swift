@@ -167,6 +167,7 @@ extension PubSub: PubSubRouterContext {
             $0.hasControl = true
         }
     }
-    func requestConnect(_ peer: PeerID) { commands.append(.connect(peer)) }
+    func requestConnect(_ peer: PeerID, record: [UInt8]?) { commands.append(.connect(peer, record: record)) }
+    func peerRecord(of peer: PeerID) -> [UInt8]? { peerRecords?(peer) }
     func isConnected(_ peer: PeerID) -> Bool { peerStates[peer]?.protocolID != nil }
 }

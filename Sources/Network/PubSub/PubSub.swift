@@ -11,6 +11,8 @@ public final class PubSub {
     public private(set) var nextSeqno: UInt64
     /// App-level validation of every message before delivery and forwarding (ours included).
     public var validator: ((InboundMessage) -> ValidationResult)?
+    /// The signed peer record (envelope bytes) a peer gave us, passed along when we offer it in PX.
+    public var peerRecords: ((PeerID) -> [UInt8]?)?
     /// Dropped / invalid input, by cause.
     public internal(set) var counters = PubSubCounters()
 

@@ -58,7 +58,9 @@ protocol PubSubRouterContext: AnyObject {
     func hasSeen(_ id: MessageID, now: Instant) -> Bool
     func send(message raw: [UInt8], to peer: PeerID)
     func send(control update: (inout ControlMessage) -> Void, to peer: PeerID)
-    func requestConnect(_ peer: PeerID)
+    func requestConnect(_ peer: PeerID, record: [UInt8]?)
+    /// The signed peer record `peer` gave us (identify), to pass along in PX; nil when we have none.
+    func peerRecord(of peer: PeerID) -> [UInt8]?
     func isConnected(_ peer: PeerID) -> Bool
     var counters: PubSubCounters { get set }
 }

@@ -32,8 +32,9 @@ public enum PubSubCommand: Sendable {
     case deliver(InboundMessage)
     /// The peer's inbound stream lost framing (bad length prefix); drop the connection (or at least that stream).
     case disconnect(PeerID, reason: PubSubError)
-    /// A peer learnt through peer exchange (PRUNE PX) from a well-behaved peer; addresses unknown (dial via discovery).
-    case connect(PeerID)
+    /// A peer learnt through peer exchange (PRUNE PX) from a well-behaved peer, with the signed peer record the
+    /// PX entry carried (unverified: the host checks it before dialing its addresses).
+    case connect(PeerID, record: [UInt8]?)
 }
 
 /// Everything that can go wrong in the pubsub engine, with context.

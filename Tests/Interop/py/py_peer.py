@@ -16,7 +16,9 @@ stdin: one command per line (a leading "/" is accepted, so are JSON objects
   ping <peer> [count]                 → {"event":"ping","peer":…,"rtt_ms":…,"rtts_ms":[…]}
   identify <peer>                     → {"event":"identify","peer":…,"agent":…,"protocol_version":…,
                                          "protocols":[…],"listen_addrs":[…],"observed_addr":…,
-                                         "public_key_ok":bool,"messages":n}
+                                         "public_key_ok":bool,"messages":n,
+                                         "signed_record": {"peer","seq","addrs","signer_ok"} as py's
+                                         consume_envelope reads it, or {"error"}, or null}
   peers                               → {"event":"peers","peers":[{"peer","addrs","agent","protocols"}]}
   echo <peer> <nbytes>                → {"event":"echo","peer":…,"ok":bool,"bytes":n,"sha256":…,
                                          "sent_sha256":…,"seconds":…,"mbps":…}
@@ -95,6 +97,7 @@ from libp2p.identity.identify.identify import ID as IDENTIFY_ID
 from libp2p.identity.identify.pb.identify_pb2 import Identify
 from libp2p.network.stream.exceptions import StreamEOF, StreamReset
 from libp2p.crypto.serialization import deserialize_public_key
+from libp2p.peer.envelope import consume_envelope
 from libp2p.peer.id import ID
 from libp2p.peer.peerinfo import info_from_p2p_addr
 from libp2p.pubsub.gossipsub import PROTOCOL_ID, PROTOCOL_ID_V11, GossipSub
@@ -320,6 +323,15 @@ class Peer:
         key_ok = False
         if merged.HasField("public_key"):
             key_ok = ID.from_pubkey(deserialize_public_key(merged.public_key)) == pid
+        record = None
+        if merged.HasField("signedPeerRecord"):
+            try:
+                envelope, peer_record = consume_envelope(merged.signedPeerRecord, "libp2p-peer-record")
+                record = {"peer": str(peer_record.peer_id), "seq": peer_record.seq,
+                          "addrs": [str(a) for a in peer_record.addrs],
+                          "signer_ok": ID.from_pubkey(envelope.public_key) == pid}
+            except Exception as exc:
+                record = {"error": f"{type(exc).__name__}: {exc}"}
         return {
             "peer": str(pid),
             "agent": merged.agent_version,
@@ -328,6 +340,7 @@ class Peer:
             "listen_addrs": [maddr_str(a) for a in merged.listen_addrs],
             "observed_addr": maddr_str(merged.observed_addr) if merged.observed_addr else None,
             "public_key_ok": key_ok,
+            "signed_record": record,
             "messages": len(messages),
             "bytes": len(raw),
         }

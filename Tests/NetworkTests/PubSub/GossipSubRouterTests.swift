@@ -135,6 +135,29 @@ import Testing
         #expect(trimmed.allSatisfy { $0.backoff == 60 && !$0.peers.isEmpty })
     }
 
+    /// Our PX lists carry the signed records the offered peers gave us (identify), so the pruned peer can dial them.
+    @Test func pxOffersCarryThePeersSignedRecords() throws {
+        let ps = F.engine()
+        ps.subscribe(F.topic, now: F.t0)
+        let names = (0..<13).map { "p\($0)" }
+        let peers = names.map(F.peer)
+        F.connected(ps, peers: peers, subscribeLocal: false)
+        let address = try Multiaddr("/ip4/192.0.2.1/tcp/4001")
+        let records = Dictionary(uniqueKeysWithValues: names.map { name in
+            (F.peer(name), SignedPeerRecord(addresses: [address], seq: 1, key: F.key(name)).envelope)
+        })
+        ps.peerRecords = { records[$0] }
+        for p in peers {
+            ps.receive(F.frame(F.controlRPC { $0.graft = [.with { $0.topicID = F.topic }] }), from: p, now: F.t0)
+        }
+        let offers = F.sent(F.drain(ps)).flatMap { $0.rpc.control.prune.flatMap(\.peers) }
+        #expect(!offers.isEmpty)
+        for offer in offers {
+            let record = try SignedPeerRecord(verifying: [UInt8](offer.signedPeerRecord))
+            #expect(record.peer.bytes == [UInt8](offer.peerID))
+        }
+    }
+
     @Test func meshRefillsAfterChurnAndPeerRemoval() {
         let ps = F.engine()
         let peers = F.names("p", 12)
@@ -298,12 +321,17 @@ import Testing
         let peers = F.names("p", 2)
         F.connected(ps, peers: peers)
         let offered = F.names("px", 3)
+        let record: [UInt8] = [1, 2, 3]   // passed along as it came; the host verifies it before dialing
         let prune = F.frame(F.controlRPC {
-            $0.prune = [.with { $0.topicID = F.topic; $0.backoff = 60; $0.peers = offered.map { p in .with { $0.peerID = Data(p.bytes) } } }]
+            $0.prune = [.with {
+                $0.topicID = F.topic; $0.backoff = 60
+                $0.peers = offered.enumerated().map { i, p in .with { $0.peerID = Data(p.bytes); if i == 0 { $0.signedPeerRecord = Data(record) } } }
+            }]
         })
         ps.receive(prune, from: peers[0], now: F.t0)
-        let connects = F.drain(ps).compactMap { if case .connect(let p) = $0 { p } else { nil } }
-        #expect(connects == offered)
+        let connects = F.drain(ps).compactMap { if case .connect(let p, let r) = $0 { (p, r) } else { nil } }
+        #expect(connects.map(\.0) == offered)
+        #expect(connects.map(\.1) == [record, nil, nil])
         ps.penalize(peers[1])
         ps.receive(prune, from: peers[1], now: F.t0)
         #expect(F.drain(ps).allSatisfy { if case .connect = $0 { false } else { true } })

@@ -76,7 +76,7 @@ final class PubSubSimulation {
                         nodes[j].receive(frame, from: ids[i], now: now)
                     case .deliver(let message):
                         deliveries[i][message.id, default: 0] += 1
-                    case .connect(let peer):
+                    case .connect(let peer, _):
                         connectRequests.append((i, peer))
                     case .disconnect:
                         break
