@@ -123,6 +123,33 @@ struct ChatInteropTests {
         #expect(a.messages(content: "two to one via py").count == 1)
     }
 
+    /// py-libp2p with peer exchange on leaves the room: its PRUNE to each of us offers the other, with the signed
+    /// record the other gave py in identify. We verify that record and dial the address in it: the two p2p-chat
+    /// nodes, which knew only py, meet and chat directly.
+    @Test("py's PX when it leaves the room: we dial the peer it offers on its signed addresses, and chat",
+          .timeLimit(.minutes(3)))
+    func peerExchangeFromPy() throws {
+        let topic = "interop-px"
+        let py = try PyPeer(seed: "chat-px", extraArguments: ["--do-px"])
+        try py.subscribe(topic)
+        let a = try ChatNode(name: "p2p-chat-1", room: topic, nick: "one", connect: [py.loopbackAddr])
+        let b = try ChatNode(name: "p2p-chat-2", room: topic, nick: "two", connect: [py.loopbackAddr])
+        try link(py, a, topic)
+        try link(py, b, topic)
+        #expect(try a.peerEntry(b.peer) == nil, "the two know only py so far")
+
+        try py.send("unsubscribe \(topic)")
+        try py.waitFor("unsubscribed") { $0.string("topic") == topic }
+        try a.waitFor("connected", timeout: 30) { $0.string("peer") == b.peer }
+        try a.waitUntilPeer(b.peer, inRoom: topic)
+        let entry = try #require(try a.peerEntry(b.peer))
+        #expect(entry.strings("signed_addrs") == b.addrs.map { $0.replacingOccurrences(of: "/p2p/\(b.peer)", with: "") },
+                "\(entry)")
+        try a.send("met through py's PX")
+        let atB = try b.waitForMessage(content: "met through py's PX", from: a.peer)
+        #expect(atB.string("username") == "one", "\(atB)")
+    }
+
     @Test("py's replay of recent messages to a new subscriber is shown once per message", .timeLimit(.minutes(3)))
     func replayDeduplicated() throws {
         let lobby = "interop-replay-lobby"

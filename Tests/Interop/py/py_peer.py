@@ -65,7 +65,8 @@ stdin: one command per line (a leading "/" is accepted, so are JSON objects
 Served protocols: py's defaults (/ipfs/id/1.0.0, /ipfs/id/push/1.0.0, /ipfs/ping/1.0.0), the test echo
 protocol /p2p-chat-test/echo/1.0.0 (reports {"event":"echo-served","peer":…,"bytes":n,"sha256":…}) and,
 unless --no-perf, py-libp2p's own PerfService on /perf/1.0.0, and, unless --no-pubsub, GossipSub
-(/meshsub/1.1.0, /meshsub/1.0.0; D=6, D_lo=4, D_hi=12, heartbeat 1 s, adaptive gossip off, spam limit raised).
+(/meshsub/1.1.0, /meshsub/1.0.0; D=6, D_lo=4, D_hi=12, heartbeat 1 s, adaptive gossip off, spam limit raised;
+with --do-px, peer exchange on: its PRUNEs offer its other mesh peers, with the signed records identify gave it).
 With --mdns, py-libp2p's own mDNS discovery runs (new_host(enable_mDNS=True)) and every peer it discovers is
 reported as {"event":"mdns-discovered","peer":…,"addrs":[…]} (py does not dial it; send "dial" for that).
 Logs go to stderr only.
@@ -734,7 +735,7 @@ async def main(opts: argparse.Namespace) -> None:
     if not opts.no_pubsub:
         gossipsub = GossipSub(protocols=[PROTOCOL_ID_V11, PROTOCOL_ID], degree=6, degree_low=4, degree_high=12,
                               heartbeat_interval=1, adaptive_gossip_enabled=False,
-                              max_messages_per_topic_per_second=SPAM_LIMIT_PER_SECOND)
+                              max_messages_per_topic_per_second=SPAM_LIMIT_PER_SECOND, do_px=opts.do_px)
         pubsub = Pubsub(host, gossipsub)
     dht = None
     if opts.dht:
@@ -799,6 +800,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--no-perf", action="store_true", help="do not serve /perf/1.0.0")
     p.add_argument("--no-pubsub", action="store_true", help="do not run GossipSub")
     p.add_argument("--mdns", action="store_true", help="run py-libp2p's mDNS discovery (enable_mDNS=True)")
+    p.add_argument("--do-px", action="store_true",
+                   help="GossipSub peer exchange: PRUNEs (a leave included) list other mesh peers with their records")
     p.add_argument("--dht", choices=["server", "client"], help="run a py-libp2p KadDHT in this mode")
     p.add_argument("--log-level", default=os.environ.get("PY_PEER_LOG", "WARNING"))
     return p.parse_args(argv)
