@@ -17,7 +17,9 @@ extension Connection {
                 guard let stream = streams[id] else { continue }
                 deliver(bytes, to: stream, yamux)
             case .writable(let id):
-                if let stream = streams[id], stream.negotiator == nil { stream.handler?.streamWritable(stream) }
+                if let stream = streams[id], stream.negotiator == nil || stream.isOptimistic {
+                    stream.handler?.streamWritable(stream)
+                }
             case .remoteClosed(let id):
                 guard let stream = streams[id] else { continue }
                 stream.isRemoteClosed = true
@@ -41,8 +43,11 @@ extension Connection {
         }
     }
 
-    /// Opens an outbound stream proposing `protocols` in order.
-    func openStream(protocols: [String], handler: StreamHandler) throws -> HostStream {
+    /// Opens an outbound stream proposing `protocols` in order. `optimistic` (one protocol, which the peer's
+    /// identify lists): the handler is opened at once and its first bytes follow the proposal in the same
+    /// packet, as go and rust-libp2p do ("lazy" multistream-select), saving a round trip; the peer's echo is
+    /// still checked before any reply reaches the handler, and an `na` closes the stream with the error.
+    func openStream(protocols: [String], handler: StreamHandler, optimistic: Bool = false) throws -> HostStream {
         guard case .muxed(let yamux) = stage, let peer = remotePeer else { throw HostError.connectionClosed(reason: "not ready") }
         let id: UInt32
         do { id = try yamux.openStream() } catch let e as YamuxError { throw HostError.muxer(e) }
@@ -50,8 +55,15 @@ extension Connection {
         stream.handler = handler
         streams[id] = stream
         var mss = MultistreamSelect.dialer(proposals: protocols)
-        process { pump(&mss, on: stream, yamux) }
-        stream.negotiator = mss
+        process {
+            pump(&mss, on: stream, yamux)
+            stream.negotiator = mss
+            if optimistic, protocols.count == 1 {
+                stream.isOptimistic = true
+                stream.protocolID = protocols[0]
+                handler.streamOpened(stream)
+            }
+        }
         return stream
     }
 
@@ -76,6 +88,11 @@ extension Connection {
         stream.negotiator = nil
         stream.protocolID = proto
         let rest = mss.takeRemainder()
+        if stream.isOptimistic {   // opened already; only the echo was outstanding
+            if !rest.isEmpty && !stream.isClosed { stream.handler?.stream(stream, received: rest) }
+            if stream.isRemoteClosed && !stream.isClosed { stream.handler?.streamRemoteClosed(stream); finishIfDone(stream) }
+            return
+        }
         if stream.direction == .inbound {
             stream.handler = host.makeHandler(for: proto, stream: stream)
         }

@@ -257,8 +257,14 @@ public final class Host {
 
     /// Opens a stream to a connected peer, proposing `protocols` in order.
     @discardableResult
+    /// Opens a stream to `peer` proposing `protocols` in order of preference. When the peer's identify lists one
+    /// of them, only the first such is proposed, optimistically: the handler can write at once (one round trip
+    /// saved on every request-response protocol: kad, ping, a pubsub stream's hello).
     public func newStream(to peer: PeerID, protocols: [String], handler: StreamHandler) throws -> HostStream {
         guard let connection = connectionByPeer[peer], connection.isMuxed else { throw HostError.notConnected(peer) }
+        if let known = identified[peer]?.protocols, let pick = protocols.first(where: known.contains) {
+            return try connection.openStream(protocols: [pick], handler: handler, optimistic: true)
+        }
         return try connection.openStream(protocols: protocols, handler: handler)
     }
 

@@ -20,6 +20,8 @@ public final class HostStream {
 
     var handler: StreamHandler?
     var negotiator: MultistreamSelect?
+    /// Opened before the peer echoed the protocol (`Connection.openStream(optimistic:)`).
+    var isOptimistic = false
     weak var connection: Connection?
 
     init(id: UInt32, peer: PeerID, direction: Direction, connection: Connection) {
@@ -54,7 +56,7 @@ public final class HostStream {
 
 /// Callbacks for one stream. All run on the reactor thread; all have empty defaults.
 public protocol StreamHandler: AnyObject {
-    /// The protocol was agreed; the stream is ready for writes.
+    /// The protocol was agreed, or (outbound, the peer's identify lists it) proposed: the stream is ready for writes.
     func streamOpened(_ stream: HostStream)
     /// Bytes of the protocol arrived (never a negotiation byte).
     func stream(_ stream: HostStream, received bytes: [UInt8])
