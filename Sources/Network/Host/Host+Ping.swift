@@ -1,8 +1,13 @@
 /// `/ipfs/ping/1.0.0`: we echo peers' pings, and `ping(_:)` measures a round trip to a peer.
 extension Host {
-    /// Sends one ping; the result arrives as `.pingResult`.
-    public func ping(_ peer: PeerID) {
-        let client = PingClient(host: self)
+    /// Sends one ping; the result arrives as `.pingResult`. A ping whose connection this host replaces under it
+    /// (two peers that dialed each other at once keep one connection: `connectionEstablished`) is sent again once
+    /// on the connection that stays, instead of failing. (When the peer drops that connection first, the ping
+    /// fails with the connection, as every stream on it does.)
+    public func ping(_ peer: PeerID) { ping(peer, retryOnReplacement: true) }
+
+    func ping(_ peer: PeerID, retryOnReplacement: Bool) {
+        let client = PingClient(host: self, retryOnReplacement: retryOnReplacement)
         do {
             _ = try newStream(to: peer, protocols: [Ping.protocolID], handler: client)
         } catch let e as HostError {
@@ -28,11 +33,15 @@ final class PingService: StreamHandler {
 /// One ping: send 32 random bytes, time the echo, close. A 10 s timer bounds the wait.
 final class PingClient: StreamHandler {
     unowned let host: Host
+    let retryOnReplacement: Bool
     var pinger = Pinger()
     var timer: TimerID?
     var done = false
 
-    init(host: Host) { self.host = host }
+    init(host: Host, retryOnReplacement: Bool) {
+        self.host = host
+        self.retryOnReplacement = retryOnReplacement
+    }
 
     func streamOpened(_ stream: HostStream) {
         do { stream.write(try pinger.start(now: host.reactor.preciseNow)) } catch let e as PingError {
@@ -61,6 +70,14 @@ final class PingClient: StreamHandler {
     }
 
     func streamClosed(_ stream: HostStream, error: HostError?) {
+        if !done, retryOnReplacement, let current = host.connectionByPeer[stream.peer],
+           current !== stream.connection, current.isMuxed, !current.isClosed {
+            done = true
+            if let timer { host.reactor.cancel(timer) }
+            timer = nil
+            host.ping(stream.peer, retryOnReplacement: false)
+            return
+        }
         complete(stream, .failure(error ?? .connectionClosed(reason: "ping stream closed before the echo")))
     }
 

@@ -89,16 +89,18 @@ extension GossipSubRouter {
         }
     }
 
-    /// Leaves the mesh, honours the peer's backoff, and takes PX peers from well-scored peers.
+    /// Leaves the mesh, honours the peer's backoff, and takes PX peers from well-scored peers whose PRUNE ends a
+    /// real mesh link: a PRUNE for a link that never was (a stranger's) carries no PX we act on, so nobody can
+    /// make us dial addresses at will.
     private func handlePrune(_ prunes: [ControlPrune], from peer: PeerID, now: Instant) {
         guard let context else { return }
         for prune in prunes {
             let topic = prune.topicID
-            meshes[topic]?.remove(peer)
+            let wasMeshPeer = meshes[topic]?.remove(peer) != nil
             let seconds = prune.hasBackoff ? min(prune.backoff, Self.maxBackoffSeconds) : nil
             let wait: Duration = seconds.map { .seconds(Int64($0)) } ?? params.pruneBackoff
             backoff.set(topic, peer, until: now + wait)
-            guard !prune.peers.isEmpty, score(peer) >= params.acceptPXThreshold else { continue }
+            guard !prune.peers.isEmpty, wasMeshPeer, score(peer) >= params.acceptPXThreshold else { continue }
             for info in prune.peers.prefix(params.pxPeers) {
                 guard let candidate = try? PeerID(multihash: [UInt8](info.peerID)),
                       candidate != context.localPeer, !context.isConnected(candidate) else { continue }

@@ -42,6 +42,28 @@ extension HostTests {
             #expect((try? a.pingResults[0].result.get()) != nil && (try? b.pingResults[0].result.get()) != nil)
         }
 
+        /// A ping in flight on a connection that this host replaces (a second connection, dialed by the smaller
+        /// PeerID: ours) is sent again on the connection that stays: one successful result, not a spurious error.
+        @Test func aPingOnAConnectionWeReplaceIsSentAgainOnTheOneThatStays() throws {
+            final class Silent: StreamHandler {}
+            let h = HostHarness()
+            defer { h.shutdown() }
+            let x = try h.makeHost(), y = try h.makeHost()
+            let (small, large) = x.peerID < y.peerID ? (x, y) : (y, x)
+            large.host.setStreamHandler(Ping.protocolID) { _ in Silent() }   // the first ping gets no echo
+            try h.connect(large, small)                                       // dialed by the larger id: replaceable
+            try h.run("identified") { small.host.identified[large.peerID] != nil }
+            small.host.ping(large.peerID)
+            try h.settle(ticks: 3)
+            #expect(small.pingResults.isEmpty, "waiting on the first connection")
+            large.host.setStreamHandler(Ping.protocolID) { _ in PingService() }
+            small.host.connect(to: try TCPTransport.dialAddress(large.address), dialing: large.address)
+            try h.run("ping answered") { !small.pingResults.isEmpty }
+            #expect(small.pingResults.count == 1)
+            #expect((try? small.pingResults[0].result.get()) != nil, "\(small.pingResults)")
+            try h.run("one connection left") { large.connectionCount == 1 && small.connectionCount == 1 }
+        }
+
         /// Dialing our own `/p2p/` id fails at once; dialing our own address without an id fails once Noise
         /// reveals who answered.
         @Test func dialingOurselves() throws {

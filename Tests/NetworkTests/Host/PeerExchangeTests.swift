@@ -42,17 +42,21 @@ extension HostTests {
             #expect(a.host.peerRecord(of: b.peerID) == nil)
         }
 
-        /// B prunes A with a PX list: C with C's own record (dialed), D with no record, E with C's record
+        /// B, a mesh peer, prunes A with a PX list: C with C's own record (dialed), D with no record, E with C's record
         /// (neither dialed: an unsigned or misattributed address could point A anywhere).
         @Test func aPruneWithPXMakesUsDialTheOfferedPeersWithVerifiedRecords() throws {
-            let h = HostHarness(), services = Services()
+            let clock = ManualClock()
+            let h = HostHarness(clock: clock), services = Services()
             defer { h.shutdown(); withExtendedLifetime(services) {} }
             let a = try h.makeHost(), b = try h.makeHost(), c = try h.makeHost(), d = try h.makeHost()
-            let aPubSub = services.make(a, h)
-            _ = services.make(b, h)
+            let aPubSub = services.make(a, h), bPubSub = services.make(b, h)
             aPubSub.subscribe("room")
+            bPubSub.subscribe("room")
             try h.connect(b, a)
-            try h.run("pubsub streams open") { aPubSub.peers == [b.peerID] }
+            try h.run("B in A's mesh (only a mesh peer's PRUNE carries PX we act on)") {
+                clock.advance(by: .milliseconds(100))   // heartbeats
+                return aPubSub.engine.mesh("room").contains(b.peerID)
+            }
             let cRecord = SignedPeerRecord(addresses: [c.address], seq: 1, key: c.host.identity)
             let offers: [PeerInfo] = [
                 .with { $0.peerID = Data(c.peerID.bytes); $0.signedPeerRecord = Data(cRecord.envelope) },
@@ -64,6 +68,13 @@ extension HostTests {
             let stream = try b.host.newStream(to: a.peerID, protocols: [GossipSubRouter.protocolV11], handler: handler)
             try h.run("raw pubsub stream open") { handler.opened }
             stream.write(prune)
+            try h.run("offers taken") { !aPubSub.pxDials.isEmpty || a.isConnected(to: c) }
+            #expect(aPubSub.pxDials.count <= 1, "only C's offer is taken")
+            if c.peerID < a.peerID {   // the larger id waits, so that a peer offered to us both is dialed once
+                try h.settle(ticks: 3)
+                #expect(!a.isConnected(to: c), "not before the tie-break delay")
+                clock.advance(by: PubSubService.tieBreakDelay)
+            }
             try h.run("A dialed C") { a.isConnected(to: c) }
             try h.settle()
             #expect(!a.isConnected(to: d))
@@ -72,9 +83,32 @@ extension HostTests {
             #expect(aPubSub.pxDials.isEmpty)
         }
 
+        /// C is offered to A while C dials A itself (py-libp2p offers its mesh peers to each other on leave): the
+        /// larger id of the two waits `tieBreakDelay`, finds the connection made, and does not dial a second one.
+        @Test func theLargerIdWaitsAndIsDialedInstead() throws {
+            let clock = ManualClock()
+            let h = HostHarness(clock: clock), services = Services()
+            defer { h.shutdown(); withExtendedLifetime(services) {} }
+            let x = try h.makeHost(), y = try h.makeHost()
+            let (small, large) = x.peerID < y.peerID ? (x, y) : (y, x)
+            let largePubSub = services.make(large, h)
+            let record = SignedPeerRecord(addresses: [small.address], seq: 1, key: small.host.identity)
+            largePubSub.connectOffered(small.peerID, record: record.envelope)
+            try h.settle(ticks: 3)
+            #expect(!large.isConnected(to: small), "waiting")
+            small.host.dial(large.address)                          // the smaller id, offered us, dials
+            try h.run("connected") { large.isConnected(to: small) }
+            clock.advance(by: PubSubService.tieBreakDelay)
+            try h.settle()
+            #expect(largePubSub.pxDials.isEmpty)
+            #expect(large.connectionCount == 1 && large.dialFailures.isEmpty)
+            #expect(large.connected.count == 1 && large.disconnections.isEmpty)
+        }
+
         /// An offered peer whose signed addresses are all unreachable is tried on each, then forgotten.
         @Test func everySignedAddressIsTriedThenThePeerIsDropped() throws {
-            let h = HostHarness(), services = Services()
+            let clock = ManualClock()
+            let h = HostHarness(clock: clock), services = Services()
             defer { h.shutdown(); withExtendedLifetime(services) {} }
             let a = try h.makeHost()
             let aPubSub = services.make(a, h)
@@ -82,6 +116,7 @@ extension HostTests {
             let refused = [try Multiaddr("/ip4/127.0.0.1/tcp/1"), try Multiaddr("/ip4/127.0.0.1/tcp/2")]
             let record = SignedPeerRecord(addresses: refused, seq: 1, key: key)
             aPubSub.connectOffered(key.peerID, record: record.envelope)
+            clock.advance(by: PubSubService.tieBreakDelay)
             try h.run("both addresses failed") { a.dialFailures.count == 2 }
             #expect(Set(a.dialFailures.map { $0.address.removingPeerID() }) == Set(refused))
             #expect(aPubSub.pxDials.isEmpty)

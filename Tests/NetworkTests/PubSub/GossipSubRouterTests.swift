@@ -316,7 +316,7 @@ import Testing
         #expect(Set(out.filter { !$0.rpc.control.idontwant.isEmpty }.map(\.peer)) == [peers[1], peers[2]])
     }
 
-    @Test func pxIsAcceptedOnlyFromWellScoredPeers() {
+    @Test func pxIsAcceptedOnlyFromWellScoredMeshPeers() {
         let ps = F.engine()
         let peers = F.names("p", 2)
         F.connected(ps, peers: peers)
@@ -335,6 +335,14 @@ import Testing
         ps.penalize(peers[1])
         ps.receive(prune, from: peers[1], now: F.t0)
         #expect(F.drain(ps).allSatisfy { if case .connect = $0 { false } else { true } })
+        // A PRUNE for a link that no longer exists (or never did) offers nothing we act on.
+        ps.receive(prune, from: peers[0], now: F.t0)
+        #expect(F.drain(ps).allSatisfy { if case .connect = $0 { false } else { true } }, "peers[0] was pruned already")
+        let stranger = F.peer("stranger")
+        F.connected(ps, peers: [stranger], subscribeLocal: false)
+        router(ps).meshes[F.topic]?.remove(stranger)
+        ps.receive(prune, from: stranger, now: F.t0)
+        #expect(F.drain(ps).allSatisfy { if case .connect = $0 { false } else { true } }, "not a mesh peer")
     }
 
     @Test func negativeScorePeersArePrunedAndCantGraft() {
