@@ -34,6 +34,8 @@ final class Connection {
     var remotePublicKey: PublicKey?
     /// True once the host kept this connection as the one for `remotePeer`.
     var isEstablished = false
+    /// A duplicate of the peer's kept connection, closed after `HostConfig.duplicateGrace`.
+    var isRetired = false
     var streams: [UInt32: HostStream] = [:]
     var handshakeTimer: TimerID?
     var muxerTimer: (id: TimerID, deadline: Instant)?

@@ -180,24 +180,26 @@ public final class Host {
     }
 
     /// A connection is multiplexed. Keep exactly one per peer: when two exist (simultaneous dials), both
-    /// sides keep the one dialed by the smaller PeerID, so they agree without talking.
+    /// sides keep the one dialed by the smaller PeerID, so they agree without talking. The other one is
+    /// retired, not closed at once: the peer may not have the kept one yet and may be using this one, so it
+    /// lives `config.duplicateGrace` longer (new streams go to the kept one; streams on it finish), and
+    /// whichever side closes it then, nobody sees a disconnect or loses a stream.
     func connectionEstablished(_ connection: Connection) {
         guard let peer = connection.remotePeer else { return }
         if let existing = connectionByPeer[peer], existing !== connection, !existing.isClosed {
             let preferredDialer = min(peer, peerID)
             func dialer(_ c: Connection) -> PeerID { c.direction == .outbound ? peerID : peer }
+            connection.isEstablished = true
             if dialer(connection) == preferredDialer && dialer(existing) != preferredDialer {
                 log.debug("replacing duplicate connection to \(peer)")
-                existing.isEstablished = false
                 connectionByPeer[peer] = connection
-                connection.isEstablished = true
-                existing.close(reason: .duplicateConnection, graceful: true)
+                retire(existing)
                 // `connected` was reported for `existing`; identify (and whatever services start on
                 // `.identified`) must run again on the connection that stays.
                 startIdentify(on: connection)
             } else {
-                log.debug("closing duplicate connection to \(peer)")
-                connection.close(reason: .duplicateConnection, graceful: true)
+                log.debug("retiring duplicate connection to \(peer)")
+                retire(connection)
             }
             return
         }
@@ -206,6 +208,14 @@ public final class Host {
         log.info("connected to \(peer) (\(connection.direction.rawValue))")
         emit(.connected(peer, connection.info))
         startIdentify(on: connection)
+    }
+
+    /// Closes a duplicate `config.duplicateGrace` from now (see `connectionEstablished`).
+    private func retire(_ connection: Connection) {
+        connection.isRetired = true
+        reactor.schedule(after: config.duplicateGrace) { [weak connection] in
+            connection?.close(reason: .duplicateConnection, graceful: true)
+        }
     }
 
     func connectionClosed(_ connection: Connection, reason: HostError?) {
@@ -219,7 +229,7 @@ public final class Host {
             return
         }
         if case .duplicateConnection? = reason { return }
-        guard let reason else { return }
+        guard let reason, !connection.isRetired else { return }
         if connection.direction == .outbound, !connection.isEstablished, let address = connection.dialAddress {
             emit(.dialFailed(address, reason))
         } else if !connection.isEstablished {

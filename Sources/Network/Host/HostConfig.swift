@@ -6,6 +6,9 @@ public struct HostConfig: Sendable {
     public var protocolVersion = "ipfs/0.1.0"
     /// From the first byte (or the connect call) to a multiplexed, authenticated connection.
     public var handshakeTimeout: Duration = .seconds(10)
+    /// How long a duplicate connection (two peers dialed each other at once) stays open after the one both
+    /// sides keep is up: streams on it finish, and the peer has time to switch too (`Host.connectionEstablished`).
+    public var duplicateGrace: Duration = .seconds(3)
     /// Open connections, inbound and outbound together; beyond it new connections are refused.
     public var maxConnections = 256
     /// Name lookups (`/dns*` dials) in flight at once; a dial beyond it fails with `tooManyLookups`.

@@ -90,8 +90,11 @@ public final class PubSubService {
         }
     }
 
+    /// Opens our stream to `peer`, unless one is open on its current connection. One on a retired duplicate
+    /// connection is replaced (`outboundOpened`) without the engine forgetting the peer.
     func openOutbound(to peer: PeerID) {
-        guard outbound[peer] == nil, !opening.contains(peer), host.isConnected(peer) else { return }
+        guard !opening.contains(peer), host.isConnected(peer) else { return }
+        if let current = outbound[peer], current.connection?.isRetired != true { return }
         opening.insert(peer)
         do {
             try host.newStream(to: peer, protocols: engine.protocols, handler: OutboundPubSubStream(service: self))
@@ -104,6 +107,11 @@ public final class PubSubService {
     func outboundOpened(_ stream: HostStream) {
         opening.remove(stream.peer)
         guard let proto = stream.protocolID else { return }
+        if let old = outbound[stream.peer], old !== stream {   // moved off a retired duplicate connection
+            outbound[stream.peer] = stream
+            old.reset()
+            return
+        }
         outbound[stream.peer] = stream
         engine.addPeer(stream.peer, protocol: proto, now: now)
         drain()
@@ -115,6 +123,8 @@ public final class PubSubService {
         outbound.removeValue(forKey: stream.peer)
         engine.removePeer(stream.peer, now: now)
         drain()
+        // Its connection was a duplicate, retired while the kept one carries on: open the stream again there.
+        if case .duplicateConnection? = error { openOutbound(to: stream.peer) }
     }
 
     func received(_ bytes: [UInt8], from peer: PeerID) {

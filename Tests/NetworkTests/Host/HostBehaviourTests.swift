@@ -6,9 +6,11 @@ extension HostTests {
     /// identify, ping and stream negotiation.
     @Suite struct Behaviour {
         /// A dials B while B dials A. Both keep the connection dialed by the smaller PeerID, the same TCP
-        /// connection on both sides, and each reports `connected` exactly once (and never `disconnected`).
+        /// connection on both sides, and each reports `connected` exactly once (and never `disconnected`). The
+        /// other connection is closed `duplicateGrace` later.
         @Test(arguments: 0..<3) func simultaneousDialKeepsOneConnection(round: Int) throws {
-            let h = HostHarness()
+            let clock = ManualClock()
+            let h = HostHarness(clock: clock)
             defer { h.shutdown() }
             let a = try h.makeHost(agent: "a/1"), b = try h.makeHost(agent: "b/1")
             a.host.dial(b.address)
@@ -16,6 +18,8 @@ extension HostTests {
             try h.run("both connected and identified") {
                 a.isConnected(to: b) && b.isConnected(to: a) && !a.identified.isEmpty && !b.identified.isEmpty
             }
+            try h.run("the duplicate retired on both sides") { a.retiredCount == 1 && b.retiredCount == 1 }
+            clock.advance(by: HostConfig(agentVersion: "").duplicateGrace)
             try h.run("duplicate gone") { a.connectionCount == 1 && b.connectionCount == 1 }
             try h.settle()
             #expect(a.connectionCount == 1 && b.connectionCount == 1)
@@ -46,7 +50,8 @@ extension HostTests {
         /// PeerID: ours) is sent again on the connection that stays: one successful result, not a spurious error.
         @Test func aPingOnAConnectionWeReplaceIsSentAgainOnTheOneThatStays() throws {
             final class Silent: StreamHandler {}
-            let h = HostHarness()
+            let clock = ManualClock()
+            let h = HostHarness(clock: clock)
             defer { h.shutdown() }
             let x = try h.makeHost(), y = try h.makeHost()
             let (small, large) = x.peerID < y.peerID ? (x, y) : (y, x)
@@ -58,6 +63,10 @@ extension HostTests {
             #expect(small.pingResults.isEmpty, "waiting on the first connection")
             large.host.setStreamHandler(Ping.protocolID) { _ in PingService() }
             small.host.connect(to: try TCPTransport.dialAddress(large.address), dialing: large.address)
+            try h.run("the first connection retired on both sides") { small.retiredCount == 1 && large.retiredCount == 1 }
+            try h.settle(ticks: 3)
+            #expect(small.pingResults.isEmpty, "the first connection lives on for the grace period")
+            clock.advance(by: HostConfig(agentVersion: "").duplicateGrace)   // retired: closed under the ping
             try h.run("ping answered") { !small.pingResults.isEmpty }
             #expect(small.pingResults.count == 1)
             #expect((try? small.pingResults[0].result.get()) != nil, "\(small.pingResults)")

@@ -127,6 +127,8 @@ final class TestHost: CustomStringConvertible {
 
     /// Open connections, kept or still upgrading (the host's own table).
     var connectionCount: Int { host.connections.count }
+    /// Duplicate connections waiting out `HostConfig.duplicateGrace`.
+    var retiredCount: Int { host.connections.values.filter(\.isRetired).count }
 }
 
 /// Typed views of `HostError` (it is not `Equatable`: some causes carry errno or addresses), so a test can
