@@ -6,7 +6,8 @@ import Network
 /// Only Ed25519 peers can be verified (no RSA in our Noise), so the `Qm…` public peers are skipped with a log
 /// line, leaving `va1.bootstrap.libp2p.io`. `/dnsaddr/` addresses need a TXT lookup: `dnsaddrResolver` (DNS TXT
 /// records through `DNSAddrService`) turns them into dialable addresses.
-/// `DHTService.bootstrap` keeps the peers connected: without Internet their dials fail quietly, at most one a minute.
+/// `DHTService.bootstrap` keeps the peers connected while the routing table is low: without Internet their dials
+/// fail quietly, at most one a minute.
 enum DHTBootstrap {
     /// go-libp2p-kad-dht's list plus Kubo's `va1` (PROTOCOLS.md §8).
     static let publicPeers = [

@@ -1,7 +1,8 @@
 /// Connects a sans-IO `Kademlia` node to the host's streams:
 ///
-///     bootstrap(addresses)                  ──► a PeerKeeper keeps them connected (a failed dial is retried with
-///                                               backoff, a restarted bootstrap node is found again)
+///     bootstrap(addresses)                  ──► a PeerKeeper keeps them connected while the routing table is
+///                                               low (a failed dial is retried with backoff, a restarted bootstrap
+///                                               node is found again); a healthy table lets them go, as go does
 ///     identify lists /ipfs/kad/1.0.0        ──► node.addPeer (only DHT servers enter the routing table); the first
 ///                                               identify on a new bootstrap connection starts a self lookup
 ///     node .request / .send                 ──► connected? open a kad stream : dial the peer's addresses in turn,
@@ -26,8 +27,14 @@ public final class DHTService {
     var streams: [Kademlia.RequestID: HostStream] = [:]
     var providerHandlers: [Kademlia.QueryID: (KadPeer) -> Void] = [:]
     var completions: [Kademlia.QueryID: (Kademlia.QueryResult) -> Void] = [:]
-    /// Peers given to `bootstrap`, kept connected by `bootstrapKeeper`.
+    /// Peers given to `bootstrap`, kept connected by `bootstrapKeeper` while the table is low.
     var bootstrapPeers: Set<PeerID> = []
+    /// Where each bootstrap peer was given, to keep it again when the table runs low.
+    var bootstrapAddresses: [PeerID: Multiaddr] = [:]
+    /// Below this many routing-table peers, bootstrap peers are kept connected; at or above it they are left
+    /// alone like any peer, so a public bootstrap node that trims idle connections is not redialed at once
+    /// (go-libp2p-kad-dht's minRTRefreshThreshold).
+    public static let lowTableSize = 10
     /// Bootstrap peers connected since their last identify: the next identify starts a self lookup.
     var lookupOnIdentify: Set<PeerID> = []
     /// The self lookup running, if any (one at a time, however many bootstrap peers connect).
@@ -73,6 +80,7 @@ public final class DHTService {
                 continue
             }
             bootstrapPeers.insert(peer)
+            bootstrapAddresses[peer] = address.removingPeerID()
             if let info = host.identified[peer] {
                 lookupOnIdentify.insert(peer)
                 identified(peer, info)
@@ -153,6 +161,7 @@ public final class DHTService {
         guard info.protocols.contains(KadMessage.protocolID) else {
             if bootstrapPeers.remove(peer) != nil {
                 host.log.warning("bootstrap peer \(peer) does not serve the DHT")
+                bootstrapAddresses[peer] = nil
                 bootstrapKeeper.forget(peer)
             }
             return
@@ -195,7 +204,17 @@ public final class DHTService {
                 completions.removeValue(forKey: query)?(result)
             }
         }
+        keepBootstrapPeersWhileTableIsLow()
         rearm()
+    }
+
+    /// Keeps the bootstrap peers connected while the table has fewer than `lowTableSize` peers; lets them go
+    /// (their connections stay, nothing redials them) once it has more.
+    func keepBootstrapPeersWhileTableIsLow() {
+        let low = node.table.count < Self.lowTableSize
+        for (peer, address) in bootstrapAddresses where bootstrapKeeper.schedule.isKept(peer) != low {
+            if low { bootstrapKeeper.keep(peer, addresses: [address]) } else { bootstrapKeeper.forget(peer) }
+        }
     }
 
     private func send(_ id: Kademlia.RequestID?, _ message: KadMessage, to peer: KadPeer) {

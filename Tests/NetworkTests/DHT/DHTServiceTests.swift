@@ -142,22 +142,62 @@ extension HostTests {
         }
 
         /// A bootstrap node that restarts (here: drops us) is redialed, and the new connection bootstraps again.
-        @Test func aBootstrapNodeThatDropsUsIsRedialedAndLookedUpThroughAgain() throws {
+        /// A client `a` bootstrapped through a DHT server, on a manual clock; `bootstrapped` counts self lookups.
+        final class Bootstrapped {
             let clock = ManualClock()
-            let h = HostHarness(clock: clock), services = Services()
-            defer { h.shutdown(); withExtendedLifetime(services) {} }
-            let server = try h.makeHost(), a = try h.makeHost()
-            _ = services.make(server, .server)
-            let aDHT = services.make(a, .client)
+            let h: HostHarness
+            let services = Services()
+            let server: TestHost, a: TestHost
+            let aDHT: DHTService
             var bootstrapped = 0
-            aDHT.onBootstrapped = { bootstrapped += 1 }
-            aDHT.bootstrap([server.address])
-            try h.run("bootstrapped") { bootstrapped == 1 }
+
+            init() throws {
+                h = HostHarness(clock: clock)
+                server = try h.makeHost()
+                a = try h.makeHost()
+                _ = services.make(server, .server)
+                aDHT = services.make(a, .client)
+                aDHT.onBootstrapped = { [unowned self] in self.bootstrapped += 1 }
+                aDHT.bootstrap([server.address])
+                try h.run("bootstrapped") { bootstrapped == 1 }
+            }
+
+            func shutdown() { h.shutdown() }
+        }
+
+        @Test func aBootstrapNodeThatDropsUsIsRedialedAndLookedUpThroughAgain() throws {
+            let f = try Bootstrapped()
+            defer { f.shutdown() }
+            let (h, clock, server, a) = (f.h, f.clock, f.server, f.a)
             server.host.disconnect(a.peerID)
             try h.run("dropped") { !a.isConnected(to: server) }
             clock.advance(by: Self.latest(.seconds(1)))
-            try h.run("redialed and bootstrapped again") { bootstrapped == 2 }
+            try h.run("redialed and bootstrapped again") { f.bootstrapped == 2 }
             #expect(a.connected.filter { $0.peer == server.peerID }.count == 2)
+        }
+
+        /// Once the table is healthy (`lowTableSize` peers) bootstrap peers are left alone: a public bootstrap node
+        /// that trims idle connections is not redialed at once. When the table runs low again, they are kept again.
+        @Test func aHealthyTableLetsBootstrapPeersGoAndALowOneKeepsThemAgain() throws {
+            let f = try Bootstrapped()
+            defer { f.shutdown() }
+            let (h, clock, server, a, aDHT) = (f.h, f.clock, f.server, f.a, f.aDHT)
+            #expect(aDHT.bootstrapKeeper.schedule.isKept(server.peerID), "one peer in the table: low")
+
+            let others = (0..<DHTService.lowTableSize).map { _ in PrivateKey.generate().peerID }
+            for peer in others { aDHT.node.addPeer(peer, addrs: [Self.refused], now: h.reactor.now) }
+            aDHT.drain()
+            #expect(!aDHT.bootstrapKeeper.schedule.isKept(server.peerID), "healthy table: let go")
+            #expect(a.isConnected(to: server), "the connection itself stays")
+            server.host.disconnect(a.peerID)
+            try h.run("dropped") { !a.isConnected(to: server) }
+            clock.advance(by: .seconds(60))
+            try h.settle()
+            #expect(!a.isConnected(to: server), "not redialed")
+
+            for peer in others { _ = aDHT.node.table.remove(peer) }
+            aDHT.drain()
+            try h.run("kept and redialed once the table is low") { a.isConnected(to: server) }
         }
 
         /// A bootstrap address that turns out not to serve the DHT is let go: no redials after it drops.
