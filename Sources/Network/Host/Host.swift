@@ -210,8 +210,12 @@ public final class Host {
         startIdentify(on: connection)
     }
 
-    /// Closes a duplicate `config.duplicateGrace` from now (see `connectionEstablished`).
+    /// Closes a duplicate `config.duplicateGrace` from now (see `connectionEstablished`). At most one per peer
+    /// waits: a peer that keeps opening duplicates gets the older ones closed at once.
     private func retire(_ connection: Connection) {
+        for other in Array(connections.values) where other.isRetired && other.remotePeer == connection.remotePeer {
+            other.close(reason: .duplicateConnection, graceful: true)
+        }
         connection.isRetired = true
         reactor.schedule(after: config.duplicateGrace) { [weak connection] in
             connection?.close(reason: .duplicateConnection, graceful: true)

@@ -49,6 +49,26 @@ extension HostTests {
             try h.run("echo on the kept connection") { fresh.received == Array("kept".utf8) }
         }
 
+        /// A peer that keeps opening duplicates holds at most one retired connection: the older is closed at once.
+        @Test func atMostOneRetiredConnectionPerPeer() throws {
+            let clock = ManualClock()
+            let h = HostHarness(clock: clock)
+            defer { h.shutdown() }
+            let (small, large) = try replacedPair(h)
+            let target = try TCPTransport.dialAddress(large.address)
+            small.host.connect(to: target, dialing: large.address)
+            try h.run("first duplicate retired") { large.retiredCount == 1 && large.connectionCount == 2 }
+            func retiredID() -> Int? { large.host.connections.values.first(where: \.isRetired)?.id }
+            for _ in 0..<3 {
+                let before = retiredID()
+                small.host.connect(to: target, dialing: large.address)
+                try h.run("the newest duplicate retired, the older closed") {
+                    retiredID() != before && large.retiredCount == 1 && large.connectionCount == 2
+                }
+            }
+            #expect(large.isConnected(to: small) && large.disconnections.isEmpty)
+        }
+
         /// Pubsub's stream moves to the kept connection without the engine forgetting the peer (no mesh churn),
         /// and messages flow both ways after the retired connection is gone.
         @Test func pubsubMovesToTheKeptConnectionWithoutForgettingThePeer() throws {
