@@ -301,6 +301,9 @@ public final class Host {
 
     /// Disconnects a peer gracefully.
     public func disconnect(_ peer: PeerID) {
+        for retired in Array(connections.values) where retired.isRetired && retired.remotePeer == peer {
+            retired.close(reason: .duplicateConnection, graceful: true)
+        }
         connectionByPeer[peer]?.close(reason: nil, graceful: true)
     }
 

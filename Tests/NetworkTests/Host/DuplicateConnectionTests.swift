@@ -67,6 +67,9 @@ extension HostTests {
                 }
             }
             #expect(large.isConnected(to: small) && large.disconnections.isEmpty)
+            large.host.disconnect(small.peerID)   // a disconnect ends the retired connection too, not 3 s later
+            try h.run("all gone") { large.connectionCount == 0 }
+            #expect(large.disconnections.count == 1)
         }
 
         /// Pubsub's stream moves to the kept connection without the engine forgetting the peer (no mesh churn),
