@@ -148,7 +148,7 @@ struct ChatInteropTests {
         try a.send("met through py's PX")
         let atB = try b.waitForMessage(content: "met through py's PX", from: a.peer)
         #expect(atB.string("username") == "one", "\(atB)")
-        // Both were offered the other; the larger id waited, so one connection was made and none was dropped.
+        // Both were offered the other and dialed at once: one connection is kept, the other retired, none dropped.
         for (node, other) in [(a, b), (b, a)] {
             #expect(!node.process.events.contains { $0.string("event") == "disconnected" && $0.string("peer") == other.peer },
                     "\(node.process.events.suffix(8))")

@@ -68,41 +68,12 @@ extension HostTests {
             let stream = try b.host.newStream(to: a.peerID, protocols: [GossipSubRouter.protocolV11], handler: handler)
             try h.run("raw pubsub stream open") { handler.opened }
             stream.write(prune)
-            try h.run("offers taken") { !aPubSub.pxDials.isEmpty || a.isConnected(to: c) }
-            #expect(aPubSub.pxDials.count <= 1, "only C's offer is taken")
-            if c.peerID < a.peerID {   // the larger id waits, so that a peer offered to us both is dialed once
-                try h.settle(ticks: 3)
-                #expect(!a.isConnected(to: c), "not before the tie-break delay")
-                clock.advance(by: PubSubService.tieBreakDelay)
-            }
             try h.run("A dialed C") { a.isConnected(to: c) }
             try h.settle()
             #expect(!a.isConnected(to: d))
             #expect(a.dialFailures.isEmpty)
             #expect(a.connected.map(\.peer).sorted() == [b.peerID, c.peerID].sorted())
             #expect(aPubSub.pxDials.isEmpty)
-        }
-
-        /// C is offered to A while C dials A itself (py-libp2p offers its mesh peers to each other on leave): the
-        /// larger id of the two waits `tieBreakDelay`, finds the connection made, and does not dial a second one.
-        @Test func theLargerIdWaitsAndIsDialedInstead() throws {
-            let clock = ManualClock()
-            let h = HostHarness(clock: clock), services = Services()
-            defer { h.shutdown(); withExtendedLifetime(services) {} }
-            let x = try h.makeHost(), y = try h.makeHost()
-            let (small, large) = x.peerID < y.peerID ? (x, y) : (y, x)
-            let largePubSub = services.make(large, h)
-            let record = SignedPeerRecord(addresses: [small.address], seq: 1, key: small.host.identity)
-            largePubSub.connectOffered(small.peerID, record: record.envelope)
-            try h.settle(ticks: 3)
-            #expect(!large.isConnected(to: small), "waiting")
-            small.host.dial(large.address)                          // the smaller id, offered us, dials
-            try h.run("connected") { large.isConnected(to: small) }
-            clock.advance(by: PubSubService.tieBreakDelay)
-            try h.settle()
-            #expect(largePubSub.pxDials.isEmpty)
-            #expect(large.connectionCount == 1 && large.dialFailures.isEmpty)
-            #expect(large.connected.count == 1 && large.disconnections.isEmpty)
         }
 
         /// An offered peer whose signed addresses are all unreachable is tried on each, then forgotten.
@@ -116,7 +87,6 @@ extension HostTests {
             let refused = [try Multiaddr("/ip4/127.0.0.1/tcp/1"), try Multiaddr("/ip4/127.0.0.1/tcp/2")]
             let record = SignedPeerRecord(addresses: refused, seq: 1, key: key)
             aPubSub.connectOffered(key.peerID, record: record.envelope)
-            clock.advance(by: PubSubService.tieBreakDelay)
             try h.run("both addresses failed") { a.dialFailures.count == 2 }
             #expect(Set(a.dialFailures.map { $0.address.removingPeerID() }) == Set(refused))
             #expect(aPubSub.pxDials.isEmpty)
