@@ -148,7 +148,10 @@ final class HeadlessSession: Frontend {
             fields.append(("direction", .string(summary.connection.direction.rawValue)))
             fields.append(("agent", summary.identify?.agentVersion.map { .string($0) } ?? .null))
             fields.append(("protocols", .array((summary.identify?.protocols ?? []).map { .string($0) })))
-            fields.append(("rooms", .array(rooms.pubsub.engine.topics(of: summary.peer).map { .string($0) })))
+            let topics = rooms.pubsub.engine.topics(of: summary.peer)
+            fields.append(("rooms", .array(topics.map { .string($0) })))
+            let meshed = topics.filter { rooms.pubsub.engine.mesh($0).contains(summary.peer) }
+            fields.append(("mesh_rooms", .array(meshed.map { .string($0) })))
             return .object(fields)
         }
         output.emit(.object([("event", .string("peers")), ("peers", .array(peers)),

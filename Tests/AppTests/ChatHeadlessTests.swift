@@ -14,6 +14,30 @@ struct ChatHeadlessTests {
         return (a, b)
     }
 
+    /// a and b know only the hub. When it quits, its PRUNEs offer each of them the other (PX, with the record the
+    /// other signed), so they connect to each other and the room goes on without it.
+    @Test("when the node two peers met through quits, its PX introduces them and the room stays connected",
+          .timeLimit(.minutes(2)))
+    func roomSurvivesItsHubQuitting() throws {
+        let room = "headless-hub"
+        let hub = try ChatNode(name: "p2p-chat-hub", room: room, nick: "hub")
+        let a = try ChatNode(name: "p2p-chat-a", room: room, nick: "alice", connect: [hub.loopbackAddr])
+        let b = try ChatNode(name: "p2p-chat-b", room: room, nick: "bob", connect: [hub.loopbackAddr])
+        for node in [a, b] {
+            try hub.waitUntilPeer(node.peer, what: "\(node.nick) in the hub's mesh") {
+                $0?.strings("mesh_rooms").contains(room) == true
+            }
+        }
+        #expect(try a.peerEntry(b.peer) == nil, "a and b know only the hub")
+
+        try hub.send("/quit")
+        #expect(try hub.process.waitForExit(timeout: 15) == 0)
+        try a.waitFor("connected", timeout: 30) { $0.string("peer") == b.peer }
+        try waitUntilInRoomTogether(a, b, room)
+        try a.send("still here without the hub")
+        #expect(try b.waitForMessage(content: "still here without the hub", from: a.peer).string("username") == "alice")
+    }
+
     @Test("messages both ways between two nodes; each sender sees its own message once")
     func twoNodesChat() throws {
         let (a, b) = try pair("headless-basic", nickA: "alice", nickB: "bob")

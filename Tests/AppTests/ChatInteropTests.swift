@@ -155,6 +155,25 @@ struct ChatInteropTests {
         }
     }
 
+    /// The other direction: two py-libp2p peers know only our node. When it quits, its PRUNEs offer each the
+    /// other with the record that peer signed for us in identify; py-libp2p verifies it and dials.
+    @Test("our PX when we quit: two py peers that knew only us are introduced and connect", .timeLimit(.minutes(3)))
+    func peerExchangeToPy() throws {
+        let topic = "interop-px-to-py"
+        let py1 = try PyPeer(seed: "chat-px-to-1"), py2 = try PyPeer(seed: "chat-px-to-2")
+        try py1.subscribe(topic)
+        try py2.subscribe(topic)
+        let hub = try ChatNode(name: "p2p-chat-hub", room: topic, nick: "hub", connect: [py1.loopbackAddr, py2.loopbackAddr])
+        for py in [py1, py2] {
+            try link(py, hub, topic)
+            try hub.waitUntilPeer(py.peer, what: "\(py.peer) in our mesh") { $0?.strings("mesh_rooms").contains(topic) == true }
+        }
+        try hub.send("/quit")
+        #expect(try hub.process.waitForExit(timeout: 15) == 0)
+        try py1.waitFor("connected", timeout: 30) { $0.string("peer") == py2.peer }
+        try py2.waitFor("connected", timeout: 30) { $0.string("peer") == py1.peer }
+    }
+
     @Test("py's replay of recent messages to a new subscriber is shown once per message", .timeLimit(.minutes(3)))
     func replayDeduplicated() throws {
         let lobby = "interop-replay-lobby"

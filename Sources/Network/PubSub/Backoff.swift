@@ -1,6 +1,12 @@
+/// A mesh link: one peer in one topic.
+struct TopicPeer: Hashable {
+    let topic: String
+    let peer: PeerID
+}
+
 /// GRAFT backoff per (topic, peer): after a PRUNE either way, no GRAFT until the deadline passes.
 struct Backoff {
-    private struct Key: Hashable { let topic: String; let peer: PeerID }
+    private typealias Key = TopicPeer
     private var until: [Key: Instant] = [:]
 
     /// Sets the backoff, never shortening an existing one.

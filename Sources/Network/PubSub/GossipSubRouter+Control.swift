@@ -96,7 +96,7 @@ extension GossipSubRouter {
         guard let context else { return }
         for prune in prunes {
             let topic = prune.topicID
-            let wasMeshPeer = meshes[topic]?.remove(peer) != nil
+            let wasMeshPeer = endMeshLink(topic, peer, now: now)
             let seconds = prune.hasBackoff ? min(prune.backoff, Self.maxBackoffSeconds) : nil
             let wait: Duration = seconds.map { .seconds(Int64($0)) } ?? params.pruneBackoff
             backoff.set(topic, peer, until: now + wait)

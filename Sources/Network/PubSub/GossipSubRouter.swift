@@ -35,6 +35,9 @@ final class GossipSubRouter: PubSubRouter {
     var dontWantThisHeartbeat: [PeerID: Int] = [:]
     var heartbeats = 0
     var nextHeartbeat = Instant.zero
+    /// Mesh links that ended by the peer's unsubscription at `at` (this instant only): a leaving peer's RPC
+    /// carries its unsubscription before its PRUNE, and that PRUNE still ends a real link (its PX counts).
+    var linksLeftNow: (at: Instant, links: Set<TopicPeer>) = (.zero, [])
 
     init(params: GossipSubParams, rng: SplitMix64) {
         self.params = params
@@ -99,8 +102,17 @@ final class GossipSubRouter: PubSubRouter {
     }
 
     func peerUnsubscribed(_ peer: PeerID, from topic: String, now: Instant) {
-        meshes[topic]?.remove(peer)
+        if meshes[topic]?.remove(peer) != nil {
+            if linksLeftNow.at != now { linksLeftNow = (now, []) }
+            linksLeftNow.links.insert(TopicPeer(topic: topic, peer: peer))
+        }
         fanout[topic]?.remove(peer)
+    }
+
+    /// Removes `peer` from `topic`'s mesh; true if it was there, or left it by unsubscribing at this instant.
+    func endMeshLink(_ topic: String, _ peer: PeerID, now: Instant) -> Bool {
+        let wasMeshPeer = meshes[topic]?.remove(peer) != nil
+        return wasMeshPeer || (linksLeftNow.at == now && linksLeftNow.links.contains(TopicPeer(topic: topic, peer: peer)))
     }
 
     /// Whether we may add `peer` to `topic`'s mesh now.
@@ -126,11 +138,13 @@ final class GossipSubRouter: PubSubRouter {
         for peer in mesh.sorted() { sendGraft(topic, to: peer) }
     }
 
+    /// Prunes every mesh peer, offering each the topic's other peers (PX, with their signed records), so a room
+    /// whose peers knew each other only through us stays connected when we leave or quit.
     func leave(_ topic: String, now: Instant) {
         guard let mesh = meshes.removeValue(forKey: topic) else { return }
         for peer in mesh.sorted() {
             backoff.set(topic, peer, until: now + params.unsubscribeBackoff)
-            sendPrune(topic, to: peer, backoff: params.unsubscribeBackoff, px: false)
+            sendPrune(topic, to: peer, backoff: params.unsubscribeBackoff, px: true)
         }
     }
 

@@ -52,7 +52,12 @@ import Testing
         let leave = F.sent(F.drain(ps))
         let pruned = leave.filter { !$0.rpc.control.prune.isEmpty }
         #expect(Set(pruned.map(\.peer)) == Set(grafted))
-        #expect(pruned.allSatisfy { $0.rpc.control.prune[0].backoff == 10 && $0.rpc.control.prune[0].peers.isEmpty })
+        #expect(pruned.allSatisfy { $0.rpc.control.prune[0].backoff == 10 })
+        // Each PRUNE offers the topic's other peers (PX), never the recipient itself.
+        for sent in pruned {
+            let offered = Set(sent.rpc.control.prune[0].peers.map { [UInt8]($0.peerID) })
+            #expect(offered == Set(peers.filter { $0 != sent.peer }.map(\.bytes)))
+        }
         #expect(leave.allSatisfy { $0.rpc.subscriptions.first?.subscribe == false })
 
         // Rejoining within the backoff (+ slack) leaves those peers alone.
@@ -343,6 +348,29 @@ import Testing
         router(ps).meshes[F.topic]?.remove(stranger)
         ps.receive(prune, from: stranger, now: F.t0)
         #expect(F.drain(ps).allSatisfy { if case .connect = $0 { false } else { true } }, "not a mesh peer")
+    }
+
+    /// A peer that leaves sends its unsubscription and its PRUNE in one RPC; the unsubscription ends the mesh link
+    /// first, and the PRUNE's PX still counts (it ends a real link at this instant), but not a moment later.
+    @Test func pxInTheLeavingPeersOwnRPCCounts() {
+        let ps = F.engine()
+        let peers = F.names("p", 2)
+        F.connected(ps, peers: peers)
+        let offered = F.names("px", 2)
+        var leaving = F.subscribeRPC([F.topic], subscribe: false)
+        leaving.control = .with {
+            $0.prune = [.with { $0.topicID = F.topic; $0.backoff = 10; $0.peers = offered.map { p in .with { $0.peerID = Data(p.bytes) } } }]
+        }
+        ps.receive(F.frame(leaving), from: peers[0], now: F.t0)
+        #expect(F.drain(ps).compactMap { if case .connect(let p, _) = $0 { p } else { nil } } == offered)
+        var late = F.subscribeRPC([F.topic], subscribe: false)
+        late.control = leaving.control
+        ps.receive(F.frame(F.subscribeRPC([F.topic])), from: peers[1], now: F.t0)
+        ps.receive(F.frame(late), from: peers[1], now: F.t0 + .seconds(1))
+        #expect(F.drain(ps).compactMap { if case .connect(let p, _) = $0 { p } else { nil } } == offered,
+                "peers[1] was still in the mesh")
+        ps.receive(F.frame(leaving), from: peers[0], now: F.t0 + .seconds(2))
+        #expect(F.drain(ps).allSatisfy { if case .connect = $0 { false } else { true } }, "that link ended long ago")
     }
 
     @Test func negativeScorePeersArePrunedAndCantGraft() {
