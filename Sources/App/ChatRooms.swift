@@ -157,9 +157,8 @@ final class ChatRooms {
         return true
     }
 
-    /// Sends `leave` to every room (before the host closes, so the frames go out first).
-    /// Quitting: a `leave` in every room, then unsubscribing, whose PRUNEs offer our mesh peers each other (PX),
-    /// so peers that met only through us stay connected.
+    /// Quitting (before the host closes, so the frames go out first): a `leave` in every room, then unsubscribing,
+    /// whose PRUNEs offer our mesh peers each other (PX), so peers that met only through us stay connected.
     func leaveAll() {
         for room in rooms { announce(.leave, content: "\(nick) left", to: room) }
         for room in rooms { pubsub.unsubscribe(room) }

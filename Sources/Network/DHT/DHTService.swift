@@ -27,9 +27,7 @@ public final class DHTService {
     var streams: [Kademlia.RequestID: HostStream] = [:]
     var providerHandlers: [Kademlia.QueryID: (KadPeer) -> Void] = [:]
     var completions: [Kademlia.QueryID: (Kademlia.QueryResult) -> Void] = [:]
-    /// Peers given to `bootstrap`, kept connected by `bootstrapKeeper` while the table is low.
-    var bootstrapPeers: Set<PeerID> = []
-    /// Where each bootstrap peer was given, to keep it again when the table runs low.
+    /// Peers given to `bootstrap` and where, kept connected by `bootstrapKeeper` while the table is low.
     var bootstrapAddresses: [PeerID: Multiaddr] = [:]
     /// Below this many routing-table peers, bootstrap peers are kept connected; at or above it they are left
     /// alone like any peer, so a public bootstrap node that trims idle connections is not redialed at once
@@ -79,13 +77,13 @@ public final class DHTService {
                 host.log.info("bootstrap address \(address) has no /p2p/<id> or is ours; skipped")
                 continue
             }
-            bootstrapPeers.insert(peer)
-            bootstrapAddresses[peer] = address.removingPeerID()
+            let plain = address.removingPeerID()
+            bootstrapAddresses[peer] = plain
             if let info = host.identified[peer] {
                 lookupOnIdentify.insert(peer)
                 identified(peer, info)
             }
-            bootstrapKeeper.keep(peer, addresses: [address.removingPeerID()])
+            bootstrapKeeper.keep(peer, addresses: [plain])
         }
     }
 
@@ -139,7 +137,7 @@ public final class DHTService {
         case .identified(let peer, let info):
             identified(peer, info)
         case .connected(let peer, _):
-            if bootstrapPeers.contains(peer) { lookupOnIdentify.insert(peer) }
+            if bootstrapAddresses[peer] != nil { lookupOnIdentify.insert(peer) }
             dialing[peer] = nil
             for request in waiting.removeValue(forKey: peer) ?? [] { open(request.id, request.message, to: peer) }
             drain()
@@ -159,9 +157,8 @@ public final class DHTService {
 
     private func identified(_ peer: PeerID, _ info: IdentifyInfo) {
         guard info.protocols.contains(KadMessage.protocolID) else {
-            if bootstrapPeers.remove(peer) != nil {
+            if bootstrapAddresses.removeValue(forKey: peer) != nil {
                 host.log.warning("bootstrap peer \(peer) does not serve the DHT")
-                bootstrapAddresses[peer] = nil
                 bootstrapKeeper.forget(peer)
             }
             return

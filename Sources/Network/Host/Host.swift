@@ -213,12 +213,17 @@ public final class Host {
     /// Closes a duplicate `config.duplicateGrace` from now (see `connectionEstablished`). At most one per peer
     /// waits: a peer that keeps opening duplicates gets the older ones closed at once.
     private func retire(_ connection: Connection) {
-        for other in Array(connections.values) where other.isRetired && other.remotePeer == connection.remotePeer {
-            other.close(reason: .duplicateConnection, graceful: true)
-        }
+        if let peer = connection.remotePeer { closeRetired(of: peer) }
         connection.isRetired = true
         reactor.schedule(after: config.duplicateGrace) { [weak connection] in
             connection?.close(reason: .duplicateConnection, graceful: true)
+        }
+    }
+
+    /// Closes `peer`'s retired duplicate connection, if any, now.
+    private func closeRetired(of peer: PeerID) {
+        for retired in Array(connections.values) where retired.isRetired && retired.remotePeer == peer {
+            retired.close(reason: .duplicateConnection, graceful: true)
         }
     }
 
@@ -269,11 +274,10 @@ public final class Host {
         handlers[protocolID].map { $0(stream) }
     }
 
-    /// Opens a stream to a connected peer, proposing `protocols` in order.
-    @discardableResult
     /// Opens a stream to `peer` proposing `protocols` in order of preference. When the peer's identify lists one
     /// of them, only the first such is proposed, optimistically: the handler can write at once (one round trip
     /// saved on every request-response protocol: kad, ping, a pubsub stream's hello).
+    @discardableResult
     public func newStream(to peer: PeerID, protocols: [String], handler: StreamHandler) throws -> HostStream {
         guard let connection = connectionByPeer[peer], connection.isMuxed else { throw HostError.notConnected(peer) }
         if let known = identified[peer]?.protocols, let pick = protocols.first(where: known.contains) {
@@ -301,9 +305,7 @@ public final class Host {
 
     /// Disconnects a peer gracefully.
     public func disconnect(_ peer: PeerID) {
-        for retired in Array(connections.values) where retired.isRetired && retired.remotePeer == peer {
-            retired.close(reason: .duplicateConnection, graceful: true)
-        }
+        closeRetired(of: peer)
         connectionByPeer[peer]?.close(reason: nil, graceful: true)
     }
 
