@@ -23,7 +23,9 @@ struct ChatLine {
 ///                    └─► queue (≤ maxQueuedLines) ─► timer at the next token ─► publish, in order
 ///
 /// `join` and `leave` never wait: they take a token when there is one and go out at once (a room left
-/// while its lines are queued drops them, with a notice).
+/// while its lines are queued drops them, with a notice). A `join` lingers for `joinLinger`: a peer whose
+/// subscription to the room arrives meanwhile is sent it too (the same message, so no one sees it twice), so
+/// whoever we meet just after joining — mDNS and the DHT take a moment — still sees that we joined.
 final class ChatRooms {
     static let defaultRoom = "p2p-chat-default"
     /// Room names are topic strings; keep them printable and short.
@@ -73,6 +75,8 @@ final class ChatRooms {
     private var queueHead = 0
     private var pacer = SendPacer()
     private var pacerTimer: TimerID?
+    /// How long our `join` is still sent to peers that arrive in the room (`PubSub.publish(…, lingerFor:)`).
+    static let joinLinger: Duration = .seconds(60)
     /// The most lines waiting at once (~9 minutes at the paced rate); more are refused with `queueFull`.
     static let maxQueuedLines = 5_000
     /// A queued line could not be sent (its room was left, or publishing failed).
@@ -218,7 +222,9 @@ final class ChatRooms {
                                   timestamp: Self.unixSeconds(), from: myName)
         outgoing = message   // our own publish is validated synchronously: no need to parse our JSON back
         defer { outgoing = nil }
-        do { try pubsub.publish(topic: room, data: message.encoded) } catch { throw RoomError.publish(error) }
+        do {
+            try pubsub.publish(topic: room, data: message.encoded, lingerFor: kind == .join ? Self.joinLinger : nil)
+        } catch { throw RoomError.publish(error) }
     }
 
     /// Wall-clock seconds since 1970 (`time(2)`: no Foundation on the send path).

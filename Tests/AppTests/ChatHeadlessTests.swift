@@ -38,6 +38,28 @@ struct ChatHeadlessTests {
         #expect(try b.waitForMessage(content: "still here without the hub", from: a.peer).string("username") == "alice")
     }
 
+    /// Each node joins while alone (its `join` reaches no one when published); the join lingers, so each still
+    /// sees the other's once they meet, exactly once, and neither sees its own twice.
+    @Test("a node met after joining still sees our join, once; so do we theirs")
+    func joinReachesPeersMetAfterJoining() throws {
+        let room = "headless-late-join"
+        let a = try ChatNode(name: "p2p-chat-a", room: room, nick: "alice")
+        try a.waitForMessage { $0.string("type") == "join" && $0.string("from") == a.peer }
+        let b = try ChatNode(name: "p2p-chat-b", room: room, nick: "bob", connect: [a.loopbackAddr])
+        let aJoin = try b.waitForMessage { $0.string("type") == "join" && $0.string("from") == a.peer }
+        #expect(aJoin.string("username") == "alice" && aJoin.string("room") == room, "\(aJoin)")
+        try a.waitForMessage { $0.string("type") == "join" && $0.string("from") == b.peer }
+
+        try a.send("fence a")
+        try b.send("fence b")
+        try a.waitForMessage(content: "fence b", from: b.peer)
+        try b.waitForMessage(content: "fence a", from: a.peer)
+        for node in [a, b] {
+            let joins = node.messageEvents.filter { $0.string("type") == "join" }.compactMap { $0.string("from") }
+            #expect(joins.sorted() == [a.peer, b.peer].sorted(), "\(node.nick): one join from each")
+        }
+    }
+
     @Test("messages both ways between two nodes; each sender sees its own message once")
     func twoNodesChat() throws {
         let (a, b) = try pair("headless-basic", nickA: "alice", nickB: "bob")

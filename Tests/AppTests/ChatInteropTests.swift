@@ -366,6 +366,27 @@ struct ChatInteropTests {
         try py.waitFor("disconnected", timeout: 15) { $0.string("peer") == node.peer }
     }
 
+    /// We join while alone, so our `join` reaches no one when it is published; py dials us a moment later and
+    /// still gets it (it lingers in the room), once, and py's GossipSub takes it as any other message of ours.
+    @Test("py that dials us after we joined still gets our join, once")
+    func joinReachesPyMetLater() throws {
+        let topic = "interop-late-join"
+        let node = try ChatNode(name: "p2p-chat", room: topic, nick: "early")
+        try node.waitForMessage { $0.string("type") == "join" && $0.string("from") == node.peer }
+        let py = try PyPeer(seed: "chat-late-join")
+        try py.subscribe(topic)
+        try py.send("dial \(node.loopbackAddr)")
+        let (event, chat) = try py.waitForChat(content: "early joined")
+        #expect(event.string("from") == node.peer && chat.string("type") == "join" && chat.string("username") == "early",
+                "\(event)")
+
+        try link(py, node, topic)
+        try node.send("fence")
+        try py.waitForChat(content: "fence")
+        let joins = py.process.events.filter { PyPeer.chat($0)?.string("content") == "early joined" }
+        #expect(joins.count == 1, "\(joins)")
+    }
+
     @Test("after /leave and /join of a room, py's messages reach us again once the unsubscribe backoff is over",
           .timeLimit(.minutes(3)))
     func rejoinAfterLeave() throws {

@@ -45,9 +45,10 @@ public final class PubSubService {
         drain()
     }
 
+    /// Publishes now; see `PubSub.publish` for `lingerFor`.
     @discardableResult
-    public func publish(topic: String, data: [UInt8]) throws -> MessageID {
-        let id = try engine.publish(topic: topic, data: data, now: now)
+    public func publish(topic: String, data: [UInt8], lingerFor: Duration? = nil) throws -> MessageID {
+        let id = try engine.publish(topic: topic, data: data, now: now, lingerFor: lingerFor)
         drain()
         prepareSigningSoon()
         return id

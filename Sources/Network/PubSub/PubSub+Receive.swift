@@ -85,7 +85,7 @@ extension PubSub {
                 }
                 state.topics.insert(topic)
                 topicPeers[topic, default: []].insert(peer)
-                if known { router.peerSubscribed(peer, to: topic, now: now) }
+                if known { peerSubscribed(peer, to: topic, now: now) }
             } else {
                 guard state.topics.remove(topic) != nil else { continue }
                 topicPeers[topic]?.remove(peer)

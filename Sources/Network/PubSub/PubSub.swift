@@ -31,6 +31,8 @@ public final class PubSub {
     var commandHead = 0
     var outboxes: [PeerID: OutgoingRPC] = [:]
     var dirtyPeers: [PeerID] = []
+    /// Our own messages published with `lingerFor`, by topic (one each: a newer one replaces it).
+    var lingering: [String: LingeringMessage] = [:]
 
     /// How often the seen-cache is swept (entries also expire lazily on lookup).
     static let sweepInterval: Duration = .seconds(1)
@@ -66,7 +68,20 @@ public final class PubSub {
             update(peer) { $0.subscriptions += self.subscriptions.sorted().map { (true, $0) } }
         }
         router.addPeer(peer, protocol: proto, now: now)
-        for topic in state.topics.sorted() { router.peerSubscribed(peer, to: topic, now: now) }
+        for topic in state.topics.sorted() { peerSubscribed(peer, to: topic, now: now) }
+    }
+
+    /// `peer` (with our outbound stream up) subscribes to `topic`: the router learns it, and the peer gets the
+    /// topic's lingering message, if one is still in its window.
+    func peerSubscribed(_ peer: PeerID, to topic: String, now: Instant) {
+        router.peerSubscribed(peer, to: topic, now: now)
+        guard let message = lingering[topic] else { return }
+        if now < message.until {
+            send(message: message.raw, to: peer)
+            counters.lingeringSent += 1
+        } else {
+            lingering[topic] = nil
+        }
     }
 
     /// The connection is gone, or a pubsub stream hit EOF/reset: forget the peer.
@@ -97,6 +112,7 @@ public final class PubSub {
 
     public func unsubscribe(_ topic: String, now: Instant) {
         guard subscriptions.remove(topic) != nil else { return }
+        lingering[topic] = nil
         announce(topic, subscribe: false)
         router.leave(topic, now: now)
     }
@@ -110,8 +126,15 @@ public final class PubSub {
     // MARK: publishing
 
     /// Signs (StrictSign), validates, delivers locally once if we're subscribed, and sends to peers.
+    ///
+    /// With `lingerFor`, the message also lingers in the topic for that long (at most half the seen-cache TTL):
+    /// each peer whose subscription to the topic arrives meanwhile is sent this same message (same bytes, same
+    /// ID), so a peer that meets us just after we published still gets it — a chat `join` sent while no one
+    /// was connected yet. Peers that already have it drop the copy as seen: the window stays well inside their
+    /// seen-cache (2 min in go, py and here), so no copy can outlive the ID that marks it a duplicate.
+    /// One lingering message per topic (a newer one replaces it); unsubscribing drops it.
     @discardableResult
-    public func publish(topic: String, data: [UInt8], now: Instant) throws -> MessageID {
+    public func publish(topic: String, data: [UInt8], now: Instant, lingerFor: Duration? = nil) throws -> MessageID {
         guard data.count <= config.maxMessageSize else {
             throw PubSubError.messageTooLarge(size: data.count, limit: config.maxMessageSize)
         }
@@ -130,6 +153,9 @@ public final class PubSub {
             commands.append(.deliver(message))
         }
         router.route(RoutedMessage(id: id, topic: topic, raw: raw, author: localPeer, source: nil), now: now)
+        if let lingerFor, subscriptions.contains(topic) {
+            lingering[topic] = LingeringMessage(raw: raw, until: now + min(lingerFor, config.seenTTL / 2))
+        }
         return id
     }
 
@@ -153,6 +179,7 @@ public final class PubSub {
     public func handleTimeout(now: Instant) {
         if now >= lastSweep + Self.sweepInterval {
             seen.sweep(now: now)
+            lingering = lingering.filter { now < $0.value.until }
             lastSweep = now
         }
         router.handleTimeout(now: now)
@@ -201,6 +228,12 @@ public final class PubSub {
     /// GossipSub mesh peers for `topic` (empty under FloodSub).
     public func mesh(_ topic: String) -> [PeerID] { router.mesh(topic).sorted() }
     public func score(_ peer: PeerID) -> Double { router.score(peer) }
+}
+
+/// One of our messages still offered to peers that subscribe to its topic (`publish(…, lingerFor:)`).
+struct LingeringMessage {
+    var raw: [UInt8]
+    var until: Instant
 }
 
 /// Per-peer engine state: the inbound RPC decoder and the peer's subscriptions.

@@ -72,5 +72,7 @@ public struct PubSubCounters: Sendable, Equatable {
     public var ihavesIgnored = 0
     public var iwantsIgnored = 0
     public var graftsDuringBackoff = 0
+    /// Lingering messages of ours sent to a peer that subscribed after we published them.
+    public var lingeringSent = 0
     public init() {}
 }
