@@ -15,13 +15,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium",
                        providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw",
                        providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
         // Ed25519 verification with per-author tables (issue 3); libsodium does the hashing and key checks
         // (CSodium brings pkg-config's include path for <sodium.h>, e.g. Homebrew's on macOS).
         .target(name: "CEd25519",
@@ -34,7 +35,7 @@ let package = Package(
                                .product(name: "Logging", package: "swift-log")],
                 exclude: ["Core/keys.proto", "Security/Noise/noise.proto", "Identify/identify.proto", "PubSub/rpc.proto", "DHT/dht.proto"],
                 swiftSettings: v5),
-        .target(name: "Persistence", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
+        .target(name: "Persistence", dependencies: ["CSQLite"], swiftSettings: v5),
         .target(name: "TUI", dependencies: ["CNcurses"], swiftSettings: v5),
         .executableTarget(name: "App",
                           dependencies: ["Network", "Persistence", "TUI",

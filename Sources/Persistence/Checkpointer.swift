@@ -1,6 +1,3 @@
-import Foundation
-import GRDB
-
 /// Copies the WAL back into the database file on a thread of its own, through a second connection.
 ///
 /// A checkpoint ends with an fsync of the database file. Under a stream of messages (bench (i), 1,000/s)
@@ -14,9 +11,10 @@ import GRDB
 ///     checkpointer:    every interval: wal_checkpoint(PASSIVE) ─► chat.sqlite + fsync
 ///                      all copied? one tiny write: the WAL starts over, its header fsync is paid here
 final class Checkpointer {
-    private let queue: DatabaseQueue
-    private let interval: TimeInterval
-    private let condition = NSCondition()
+    private let database: SQLiteConnection
+    /// Seconds between checkpoints.
+    private let interval: Double
+    private let condition = ConditionLock()
     // Guarded by `condition`.
     private var stopping = false
     private var running = false
@@ -24,10 +22,8 @@ final class Checkpointer {
     private var failures = 0
 
     init(path: String, durability: Store.Durability, interval: Duration) throws {
-        var config = Configuration()
-        config.label = "p2p-chat.checkpointer"
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue)") }
-        queue = try DatabaseQueue(path: path, configuration: config)
+        database = try SQLiteConnection(path: path)
+        try database.execute("PRAGMA synchronous = \(durability.rawValue)")
         let (seconds, attoseconds) = interval.components
         self.interval = max(0.001, Double(seconds) + Double(attoseconds) / 1e18)
     }
@@ -37,9 +33,7 @@ final class Checkpointer {
         defer { condition.unlock() }
         guard !running else { return }
         running = true
-        let thread = Thread { [self] in loop() }
-        thread.name = "p2p-chat.checkpointer"
-        thread.start()
+        spawnThread { [self] in loop() }
     }
 
     /// Checkpoints done so far, and those that failed (a failed passive checkpoint loses nothing: the WAL
@@ -51,8 +45,8 @@ final class Checkpointer {
     }
 
     /// Waits until `count` checkpoints have completed since the start, or `timeout` passes (tests).
-    func waitForCheckpoints(_ count: Int, timeout: TimeInterval) -> Bool {
-        let deadline = Date(timeIntervalSinceNow: timeout)
+    func waitForCheckpoints(_ count: Int, timeout: Double) -> Bool {
+        let deadline = ConditionLock.now() + timeout
         condition.lock()
         defer { condition.unlock() }
         while completed < count {
@@ -68,7 +62,7 @@ final class Checkpointer {
         condition.broadcast()
         while running { condition.wait() }
         condition.unlock()
-        try? queue.close()
+        database.close()
     }
 
     /// A passive checkpoint; when it copied the whole WAL back, also the write that starts the WAL over.
@@ -80,10 +74,10 @@ final class Checkpointer {
     /// table (a write that changes nothing would write no page). Skipped when the WAL holds only that write's
     /// own frame (an idle store does nothing), and when the reactor is writing (busy: no waiting here; the
     /// reactor's connection waits for this one, see `Store`).
-    static func checkpoint(_ db: Database) throws {
-        let (walFrames, copied) = try db.checkpoint(.passive)
+    static func checkpoint(_ db: SQLiteConnection) throws {
+        let (walFrames, copied) = try db.checkpointPassive()
         guard walFrames > restartWriteFrames, copied == walFrames else { return }
-        try? db.execute(sql: """
+        try? db.execute("""
             INSERT INTO counters (name, value) VALUES ('wal_restarts', 1)
             ON CONFLICT(name) DO UPDATE SET value = value + 1
             """)
@@ -95,10 +89,10 @@ final class Checkpointer {
     private func loop() {
         condition.lock()
         while !stopping {
-            _ = condition.wait(until: Date(timeIntervalSinceNow: interval))
+            _ = condition.wait(until: ConditionLock.now() + interval)
             if stopping { break }
             condition.unlock()
-            let ok = (try? queue.writeWithoutTransaction { try Self.checkpoint($0) }) != nil
+            let ok = (try? Self.checkpoint(database)) != nil
             condition.lock()
             if ok { completed += 1 } else { failures += 1 }
             condition.broadcast()

@@ -1,6 +1,3 @@
-import Foundation
-import GRDB
-
 /// Chat history: store once, read the last N or the page before a message, search with FTS5.
 ///
 /// Every read is an index range scan on `messages_by_room_time` (room, received_at, rowid), so the page
@@ -9,12 +6,12 @@ import GRDB
 /// Lines can also be *appended* (`append`): journaled in one `write(2)` and committed in batches
 /// (`MessageJournal`); every read first commits what is journaled, so readers never see the difference.
 public struct MessageStore {
-    let queue: DatabaseQueue
+    let database: SQLiteConnection
     /// Nil for an in-memory store (`append` then inserts at once).
     let journal: MessageJournal?
 
-    init(queue: DatabaseQueue, journal: MessageJournal? = nil) {
-        self.queue = queue
+    init(database: SQLiteConnection, journal: MessageJournal? = nil) {
+        self.database = database
         self.journal = journal
     }
 
@@ -60,44 +57,38 @@ public struct MessageStore {
     /// Stores `record` in its own transaction; returns false when its message ID was already stored.
     ///
     /// One statement in autocommit mode: SQLite wraps it (and its triggers) in an implicit transaction, as
-    /// atomic as `BEGIN … COMMIT` but without compiling those two statements on every message, which
-    /// GRDB's `write` does (it was a third of the commit's CPU time).
+    /// atomic as `BEGIN … COMMIT` without running those two statements on every message.
     @discardableResult
     public func insert(_ record: MessageRecord) throws -> Bool {
-        try Store.run("insert message") {
-            try queue.writeWithoutTransaction { db in try Self.insert(record, db) }
-        }
+        try Store.run("insert message") { try Self.insert(record, database) }
     }
 
     /// Stores `records` in one transaction; returns how many were new.
     @discardableResult
     public func insert(batch records: [MessageRecord]) throws -> Int {
         try Store.run("insert messages") {
-            try queue.write { db in try records.reduce(0) { $0 + (try Self.insert($1, db) ? 1 : 0) } }
+            try database.transaction { try records.reduce(0) { $0 + (try Self.insert($1, database) ? 1 : 0) } }
         }
     }
 
-    static func insert(_ r: MessageRecord, _ db: Database) throws -> Bool {
-        // A cached statement: the SQL (and the FTS5 trigger behind it) is compiled once per connection.
-        let statement = try db.cachedStatement(sql: """
+    static func insert(_ r: MessageRecord, _ db: SQLiteConnection) throws -> Bool {
+        // A kept statement: the SQL (and the trigger behind it) is compiled once per connection.
+        try db.run("""
             INSERT INTO messages (room, message_id, author, username, content, kind, sent_at, received_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(message_id) DO NOTHING
-            """)
-        try statement.execute(arguments: [r.room, Data(r.messageID), r.author, r.username, r.content, r.kind,
-                                          r.sentAt, r.receivedAt])
-        return db.changesCount > 0
+            """, [.text(r.room), .blob(r.messageID), .text(r.author), .text(r.username), .text(r.content),
+                  .text(r.kind), .integer(r.sentAt), .integer(r.receivedAt)])
+        return db.changes > 0
     }
 
     /// The last `limit` messages of `room`, oldest first.
     public func last(_ limit: Int, in room: String) throws -> [MessageRecord] {
         settle()
         return try Store.run("read history") {
-            try queue.read { db in
-                try Self.fetch(db, sql: """
-                    SELECT \(Self.columns) FROM messages WHERE room = ?
-                    ORDER BY received_at DESC, seq DESC LIMIT ?
-                    """, [room, max(0, limit)]).reversed()
-            }
+            try Self.fetch(database, sql: """
+                SELECT \(Self.columns) FROM messages WHERE room = ?
+                ORDER BY received_at DESC, seq DESC LIMIT ?
+                """, [.text(room), .integer(Int64(max(0, limit)))]).reversed()
         }
     }
 
@@ -106,7 +97,7 @@ public struct MessageStore {
     public func page(before cursor: MessageCursor, limit: Int) throws -> [MessageRecord] {
         settle()
         return try Store.run("read history page") {
-            try queue.read { db in try Self.page(db, before: cursor, limit: limit) }
+            try Self.page(database, before: cursor, limit: limit)
         }
     }
 
@@ -114,12 +105,10 @@ public struct MessageStore {
     public func page(beforeMessage messageID: [UInt8], limit: Int) throws -> [MessageRecord]? {
         settle()
         return try Store.run("read history page") {
-            try queue.read { db in
-                guard let anchor = try Self.fetch(db, sql: "SELECT \(Self.columns) FROM messages WHERE message_id = ?",
-                                                  [Data(messageID)]).first, let cursor = anchor.cursor
-                else { return nil }
-                return try Self.page(db, before: cursor, limit: limit)
-            }
+            guard let anchor = try Self.fetch(database, sql: "SELECT \(Self.columns) FROM messages WHERE message_id = ?",
+                                              [.blob(messageID)]).first, let cursor = anchor.cursor
+            else { return nil }
+            return try Self.page(database, before: cursor, limit: limit)
         }
     }
 
@@ -128,12 +117,10 @@ public struct MessageStore {
     public func page(after cursor: MessageCursor, limit: Int) throws -> [MessageRecord] {
         settle()
         return try Store.run("read history page") {
-            try queue.read { db in
-                try Self.fetch(db, sql: """
-                    SELECT \(Self.columns) FROM messages WHERE room = ? AND (received_at, seq) > (?, ?)
-                    ORDER BY received_at, seq LIMIT ?
-                    """, [cursor.room, cursor.receivedAt, cursor.seq, max(0, limit)])
-            }
+            try Self.fetch(database, sql: """
+                SELECT \(Self.columns) FROM messages WHERE room = ? AND (received_at, seq) > (?, ?)
+                ORDER BY received_at, seq LIMIT ?
+                """, [.text(cursor.room), .integer(cursor.receivedAt), .integer(cursor.seq), .integer(Int64(max(0, limit)))])
         }
     }
 
@@ -141,18 +128,16 @@ public struct MessageStore {
     public func record(messageID: [UInt8]) throws -> MessageRecord? {
         settle()
         return try Store.run("read message") {
-            try queue.read { db in
-                try Self.fetch(db, sql: "SELECT \(Self.columns) FROM messages WHERE message_id = ?", [Data(messageID)]).first
-            }
+            try Self.fetch(database, sql: "SELECT \(Self.columns) FROM messages WHERE message_id = ?", [.blob(messageID)]).first
         }
     }
 
-    private static func page(_ db: Database, before c: MessageCursor, limit: Int) throws -> [MessageRecord] {
+    private static func page(_ db: SQLiteConnection, before c: MessageCursor, limit: Int) throws -> [MessageRecord] {
         // A row-value comparison is one range bound on the index (room =, (received_at, rowid) <).
         try fetch(db, sql: """
             SELECT \(columns) FROM messages WHERE room = ? AND (received_at, seq) < (?, ?)
             ORDER BY received_at DESC, seq DESC LIMIT ?
-            """, [c.room, c.receivedAt, c.seq, max(0, limit)]).reversed()
+            """, [.text(c.room), .integer(c.receivedAt), .integer(c.seq), .integer(Int64(max(0, limit)))]).reversed()
     }
 
     /// Messages whose content matches every word of `text` (each word a prefix, any case or accent),
@@ -164,14 +149,12 @@ public struct MessageStore {
         settle()
         while try indexPending(limit: Self.indexBatch) == Self.indexBatch {}
         return try Store.run("search") {
-            try queue.read { db in
-                try Self.fetch(db, sql: """
-                    SELECT m.seq, m.room, m.message_id, m.author, m.username, m.content, m.kind, m.sent_at, m.received_at
-                    FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid
-                    WHERE messages_fts MATCH ? AND (? IS NULL OR m.room = ?)
-                    ORDER BY messages_fts.rowid DESC LIMIT ?
-                    """, [query, room, room, max(0, limit)])
-            }
+            try Self.fetch(database, sql: """
+                SELECT m.seq, m.room, m.message_id, m.author, m.username, m.content, m.kind, m.sent_at, m.received_at
+                FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid
+                WHERE messages_fts MATCH ? AND (? IS NULL OR m.room = ?)
+                ORDER BY messages_fts.rowid DESC LIMIT ?
+                """, [.text(query), .optional(room), .optional(room), .integer(Int64(max(0, limit)))])
         }
     }
 
@@ -184,14 +167,15 @@ public struct MessageStore {
     @discardableResult
     public func indexPending(limit: Int = indexBatch) throws -> Int {
         try Store.run("index messages for search") {
-            try queue.write { db in
-                let seqs = try Int64.fetchAll(db, sql: "SELECT seq FROM fts_pending ORDER BY seq LIMIT ?", arguments: [max(0, limit)])
+            try database.transaction {
+                let seqs = try database.fetchAll("SELECT seq FROM fts_pending ORDER BY seq LIMIT ?",
+                                                 [.integer(Int64(max(0, limit)))]) { $0.int64(0) }
                 guard let last = seqs.last else { return 0 }
-                try db.execute(sql: """
+                try database.run("""
                     INSERT INTO messages_fts(rowid, content)
-                        SELECT m.seq, m.content FROM fts_pending p JOIN messages m ON m.seq = p.seq WHERE p.seq <= ?;
-                    DELETE FROM fts_pending WHERE seq <= ?;
-                    """, arguments: [last, last])
+                        SELECT m.seq, m.content FROM fts_pending p JOIN messages m ON m.seq = p.seq WHERE p.seq <= ?
+                    """, [.integer(last)])
+                try database.run("DELETE FROM fts_pending WHERE seq <= ?", [.integer(last)])
                 return seqs.count
             }
         }
@@ -201,7 +185,7 @@ public struct MessageStore {
     public func pendingIndexCount() throws -> Int {
         settle()
         return try Store.run("count unindexed messages") {
-            try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fts_pending") ?? 0 }
+            try database.fetchOne("SELECT COUNT(*) FROM fts_pending") { Int($0.int64(0)) } ?? 0
         }
     }
 
@@ -210,7 +194,7 @@ public struct MessageStore {
     public static func ftsQuery(_ text: String) -> String? {
         let words = text.split(whereSeparator: { $0.isWhitespace })
         guard !words.isEmpty else { return nil }
-        return words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"*" }.joined(separator: " ")
+        return words.map { "\"" + $0.replacing("\"", with: "\"\"") + "\"*" }.joined(separator: " ")
     }
 
     /// How many messages are stored: in `room` (an index range count), or in all rooms (a counter kept by
@@ -218,19 +202,18 @@ public struct MessageStore {
     public func count(room: String? = nil) throws -> Int {
         settle()
         return try Store.run("count messages") {
-            try queue.read { db in
-                if let room {
-                    return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages WHERE room = ?", arguments: [room]) ?? 0
-                }
-                return try Int.fetchOne(db, sql: "SELECT value FROM counters WHERE name = 'messages'") ?? 0
+            if let room {
+                return try database.fetchOne("SELECT COUNT(*) FROM messages WHERE room = ?", [.text(room)]) { Int($0.int64(0)) } ?? 0
             }
+            return try database.fetchOne("SELECT value FROM counters WHERE name = 'messages'") { Int($0.int64(0)) } ?? 0
         }
     }
 
-    static func fetch(_ db: Database, sql: String, _ arguments: StatementArguments) throws -> [MessageRecord] {
-        try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-            MessageRecord(seq: row[0], room: row[1], messageID: [UInt8](row[2] as Data), author: row[3],
-                          username: row[4], content: row[5], kind: row[6], sentAt: row[7], receivedAt: row[8])
+    static func fetch(_ db: SQLiteConnection, sql: String, _ arguments: [SQLiteValue]) throws -> [MessageRecord] {
+        try db.fetchAll(sql, arguments) { row in
+            MessageRecord(seq: row.int64(0), room: row.text(1), messageID: row.blob(2), author: row.text(3),
+                          username: row.text(4), content: row.text(5), kind: row.text(6), sentAt: row.int64(7),
+                          receivedAt: row.int64(8))
         }
     }
 }

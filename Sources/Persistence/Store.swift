@@ -1,4 +1,4 @@
-import GRDB
+import CSQLite
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -7,8 +7,8 @@ import Darwin
 
 /// The node's SQLite store, `<data-dir>/chat.sqlite`: messages, rooms, peers, settings.
 ///
-/// One `DatabaseQueue` (one connection), used synchronously on the reactor thread: a statement runs to the
-/// end before the reactor goes on, so "committed before shown" is just the order of two calls.
+/// One `SQLiteConnection`, used synchronously on the reactor thread: a statement runs to the end before the
+/// reactor goes on, so "committed before shown" is just the order of two calls.
 ///
 /// - **WAL** journal: a commit appends to `chat.sqlite-wal` and never rewrites the database in place, so
 ///   a process killed at any moment leaves either the whole transaction or none of it.
@@ -33,7 +33,7 @@ public final class Store {
 
     /// The database file, or `:memory:`.
     public let path: String
-    let queue: DatabaseQueue
+    let database: SQLiteConnection
     private let lock: DirectoryLock?
     private let durability: Durability
     private var checkpointer: Checkpointer?
@@ -67,25 +67,19 @@ public final class Store {
         self.path = path
         self.lock = lock
         self.durability = durability
-        var config = Configuration()
-        config.label = "p2p-chat.store"
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue)")
-        }
-        // The checkpoint thread's connection writes too (one tiny write per checkpoint, see `Checkpointer`):
-        // a commit that meets it waits for it (about a millisecond) instead of failing.
-        config.busyMode = .timeout(Self.busyTimeout)
         do {
-            if path == ":memory:" {
-                queue = try DatabaseQueue(configuration: config)
-            } else {
-                config.journalMode = .wal
+            if path != ":memory:" {
                 // History is private like the identity: create the file 0600 (SQLite gives the -wal and
                 // -shm files the database's mode).
                 createPrivateFile(path)
-                queue = try DatabaseQueue(path: path, configuration: config)
             }
-            try Self.migrate(queue, path: path, upTo: target)
+            database = try SQLiteConnection(path: path)
+            // The checkpoint thread's connection writes too (one tiny write per checkpoint, see `Checkpointer`):
+            // a commit that meets it waits for it (about a millisecond) instead of failing.
+            database.setBusyTimeout(seconds: Self.busyTimeout)
+            if path != ":memory:" { try database.execute("PRAGMA journal_mode = WAL") }
+            try database.execute("PRAGMA synchronous = \(durability.rawValue)")
+            try Self.migrate(database, path: path, upTo: target)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -97,29 +91,26 @@ public final class Store {
             let opened = try MessageJournal(path: path + Self.journalSuffix)
             let (records, dropped) = try opened.recover()
             if !records.isEmpty {
-                let database = queue
+                let database = database
                 _ = try Self.run("replaying \(path + Self.journalSuffix)") {
-                    try database.write { db in try records.reduce(0) { $0 + (try MessageStore.insert($1, db) ? 1 : 0) } }
+                    try database.transaction { try records.reduce(0) { $0 + (try MessageStore.insert($1, database) ? 1 : 0) } }
                 }
             }
             try opened.reset()   // empties it, and preallocates a new file
             recoveredFromJournal = (records.count, dropped)
             journal = opened
         }
-        messages = MessageStore(queue: queue, journal: journal)
-        rooms = RoomStore(queue: queue)
-        peers = PeerStore(queue: queue)
-        settings = SettingsStore(queue: queue)
+        messages = MessageStore(database: database, journal: journal)
+        rooms = RoomStore(database: database)
+        peers = PeerStore(database: database)
+        settings = SettingsStore(database: database)
     }
 
     /// Applies the migrations this build knows; refuses a database that a newer build migrated further.
-    static func migrate(_ queue: DatabaseQueue, path: String, upTo target: String? = nil) throws {
-        let migrator = Migrations.migrator
-        let unknown = try queue.read { db in
-            try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
-        }
+    static func migrate(_ database: SQLiteConnection, path: String, upTo target: String? = nil) throws {
+        let unknown = Set(try Migrations.applied(database)).subtracting(Migrations.identifiers)
         guard unknown.isEmpty else { throw StoreError.newerSchema(path: path, unknownMigrations: unknown.sorted()) }
-        if let target { try migrator.migrate(queue, upTo: target) } else { try migrator.migrate(queue) }
+        try Migrations.migrate(database, upTo: target)
     }
 
     /// Turns SQLite's automatic WAL checkpoint (every ~1000 pages, inside whichever commit crosses the mark)
@@ -127,14 +118,14 @@ public final class Store {
     /// copying the WAL back into the database (that copy was most of the single-commit p99).
     public func setAutomaticCheckpoints(_ enabled: Bool) throws {
         try Self.run("setting wal_autocheckpoint") {
-            try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = \(enabled ? 1000 : 0)") }
+            try database.execute("PRAGMA wal_autocheckpoint = \(enabled ? 1000 : 0)")
         }
     }
 
     /// A passive checkpoint: copies committed WAL pages into the database without waiting on anyone.
     public func checkpoint() throws {
         try Self.run("checkpointing the WAL") {
-            try queue.writeWithoutTransaction { try $0.checkpoint(.passive) }
+            _ = try database.checkpointPassive()
         }
     }
 
@@ -163,24 +154,24 @@ public final class Store {
         _ = try? messages.flushJournal()   // else the next open replays them
         checkpointer?.stop()
         checkpointer = nil
-        try? queue.close()
+        database.close()
         lock?.release()
     }
 
     /// The applied migrations, in order (tests and diagnostics).
     public func appliedMigrations() throws -> [String] {
-        try Self.run("read migrations") { try queue.read { try Migrations.migrator.appliedMigrations($0) } }
+        try Self.run("read migrations") { try Migrations.applied(database) }
     }
 
     /// Runs raw SQL in one transaction (tests: rows for an old schema, damage).
     func execute(_ sql: String) throws {
-        try Self.run("execute") { try queue.write { try $0.execute(sql: sql) } }
+        try Self.run("execute") { try database.transaction { try database.execute(sql) } }
     }
 
-    /// Rows of raw SQL as strings (tests: query plans).
+    /// Rows of raw SQL, each as its columns' text joined by spaces (tests: query plans, pragmas).
     func strings(_ sql: String) throws -> [String] {
         try Self.run("query") {
-            try queue.read { db in try Row.fetchAll(db, sql: sql).map { "\($0)" } }
+            try database.fetchAll(sql) { row in (0..<row.columnCount).map { row.text($0) }.joined(separator: " ") }
         }
     }
 
@@ -193,11 +184,10 @@ public final class Store {
 
     // MARK: Errors
 
-    /// Runs `body`, turning GRDB's errors into `StoreError.sqlite` named after `operation`.
+    /// Runs `body`, turning SQLite's errors into `StoreError.sqlite` named after `operation`.
     static func run<T>(_ operation: String, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch let error as DatabaseError {
-            throw StoreError.sqlite(operation: operation, code: error.resultCode.primaryResultCode.rawValue,
-                                    message: error.message ?? "\(error.resultCode)")
+        do { return try body() } catch let error as SQLiteError {
+            throw StoreError.sqlite(operation: operation, code: error.code, message: error.message)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -206,11 +196,10 @@ public final class Store {
     }
 
     static func openError(_ error: Error, path: String) -> StoreError {
-        guard let error = error as? DatabaseError else { return .cannotOpen(path: path, reason: "\(error)") }
-        let reason = error.message ?? "\(error.resultCode)"
-        switch error.resultCode.primaryResultCode {
-        case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .corrupt(path: path, reason: reason)
-        default: return .cannotOpen(path: path, reason: reason)
+        guard let error = error as? SQLiteError else { return .cannotOpen(path: path, reason: "\(error)") }
+        switch error.code {
+        case SQLITE_NOTADB, SQLITE_CORRUPT: return .corrupt(path: path, reason: error.message)
+        default: return .cannotOpen(path: path, reason: error.message)
         }
     }
 }

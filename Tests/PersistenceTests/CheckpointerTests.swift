@@ -46,13 +46,13 @@ struct CheckpointerTests {
             _ = try store.messages.insert(batch: (0..<50).map { message($0) })
             for i in 50..<60 { try store.messages.insert(message(i)) }
             func walFrames() throws -> Int {
-                try store.queue.writeWithoutTransaction { try $0.checkpoint(.passive).walFrameCount }
+                try store.database.checkpointPassive().walFrames
             }
             #expect(try walFrames() > Checkpointer.restartWriteFrames)
-            try store.queue.writeWithoutTransaction { try Checkpointer.checkpoint($0) }
+            try Checkpointer.checkpoint(store.database)
             #expect(try walFrames() == Checkpointer.restartWriteFrames,
                     "the WAL started over with the checkpointer's own write, so no message commit pays for the rewind")
-            try store.queue.writeWithoutTransaction { try Checkpointer.checkpoint($0) }
+            try Checkpointer.checkpoint(store.database)
             #expect(try walFrames() == Checkpointer.restartWriteFrames, "nothing new: no further write")
             try store.messages.insert(message(60))
             #expect(try store.messages.count() == 61)

@@ -8,7 +8,9 @@ struct MigrationTests {
     func fromEmpty() throws {
         let store = try Store.inMemory()
         #expect(try store.appliedMigrations() == Migrations.identifiers)
-        #expect(Migrations.migrator.migrations == Migrations.identifiers)
+        #expect(Set(Migrations.identifiers).count == Migrations.identifiers.count, "identifiers are unique")
+        #expect(try store.strings("SELECT identifier FROM grdb_migrations ORDER BY rowid") == Migrations.identifiers,
+                "listed where GRDB's migrator listed them")
     }
 
     /// Rows a database at version `index` can hold, written with that version's SQL.
@@ -63,5 +65,31 @@ struct MigrationTests {
         try store.execute("INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')")
         store.close()
         #expect(throws: StoreError.newerSchema(path: path, unknownMigrations: ["v99-future"])) { try Store(path: path) }
+    }
+
+    /// `Tests/Fixtures/grdb-7.10-store.sqlite` was written by p2p-chat when the store was built on GRDB 7.10
+    /// (headless: `/nick fixture`, a line, `/join second-room`, a line, `/quit`). A data directory from those
+    /// versions must open here unchanged: same migrations table, same rows, searchable, writable.
+    @Test("a store written by the GRDB-based versions opens with its history, rooms and nick")
+    func storeWrittenWithGRDB() throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures/grdb-7.10-store.sqlite")
+        let dir = temporaryDirectory("grdb")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/" + Store.fileName
+        try FileManager.default.copyItem(atPath: fixture.path, toPath: path)
+
+        let store = try Store(path: path)
+        #expect(try store.appliedMigrations() == Migrations.identifiers)
+        #expect(try store.messages.count() == 6)
+        #expect(try store.messages.last(10, in: "fixture-room").map(\.content)
+                == ["user_6197 joined", "hello from the GRDB era", "fixture left"])
+        #expect(try store.messages.last(10, in: "second-room").map(\.kind) == ["join", "message", "leave"])
+        #expect(try store.messages.search("grdb").map(\.content) == ["hello from the GRDB era"])
+        #expect(try store.settings.value(.nick) == "fixture")
+        #expect(Set(try store.rooms.joined()) == ["fixture-room", "second-room"])
+        #expect(try store.messages.insert(message(1, room: "fixture-room")))
+        store.close()
+        #expect(try Store(path: path).messages.count() == 7)
     }
 }
