@@ -1,4 +1,10 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Logging
 import Network
 import Persistence
@@ -222,13 +228,25 @@ final class ChatSession {
         if let first = raw.utf8.first, let last = raw.utf8.last, isVisibleASCII(first), isVisibleASCII(last) {
             return raw
         }
-        let scalars = raw.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        return String(scalars[first...last])
+        return trimming(raw[...]) { $0.properties.isWhitespace }
     }
 
     private static func isVisibleASCII(_ byte: UInt8) -> Bool { byte > 0x20 && byte < 0x7F }
+
+    /// `text` without the leading and trailing Unicode scalars that `trim` picks.
+    static func trimming(_ text: Substring, _ trim: (Unicode.Scalar) -> Bool) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !trim($0) }),
+              let last = scalars.lastIndex(where: { !trim($0) }) else { return "" }
+        return String(scalars[first...last])
+    }
+
+    /// The text after the command word of `line` (`/me  waves` → `waves`), without surrounding spaces and
+    /// tabs: Foundation's `CharacterSet.whitespaces` (Unicode Zs and U+0009; line breaks stay).
+    static func argumentText(of line: String) -> String {
+        let afterWord = line.dropFirst().drop { !$0.isWhitespace }
+        return trimming(afterWord) { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }
+    }
 
     /// Runs a typed line: text goes to the current room, `/command args` runs the command the table's
     /// prefix rule selects.
@@ -261,7 +279,7 @@ final class ChatSession {
         attempt {
             if try rooms.say(text), rooms.queuedCount == 1 {
                 frontend.showNotice("peers take \(Int(ChatValidator.rate)) lines a second from one sender: "
-                                    + "the next lines follow at \(String(format: "%g", SendPacer.rate)) a second")
+                                    + "the next lines follow at \(NumberText.compact(SendPacer.rate)) a second")
             }
         }
     }
@@ -270,7 +288,7 @@ final class ChatSession {
     /// (the whole trimmed line, `/name args…`). False when `name` is not a session command.
     func execute(_ name: String, line: String) -> Bool {
         let args = Array(Self.words(of: line).dropFirst())
-        let rest = line.dropFirst().drop { !$0.isWhitespace }.trimmingCharacters(in: .whitespaces)
+        let rest = Self.argumentText(of: line)
         func usage() { frontend.showError("usage: " + (Self.commands.first { $0.name == name }?.usage ?? "/" + name)) }
         switch name {
         case "peers": frontend.showPeers(host.peers())

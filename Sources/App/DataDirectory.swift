@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Network
 import Persistence
 
@@ -11,7 +15,7 @@ struct DataDirectory {
         if let flag, !flag.isEmpty { return DataDirectory(path: flag) }
         if let dir = environment["DATA_DIR"], !dir.isEmpty { return DataDirectory(path: dir) }
         if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty { return DataDirectory(path: xdg + "/p2p-chat") }
-        let home = environment["HOME"] ?? NSHomeDirectory()
+        let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
         return DataDirectory(path: home + "/.local/share/p2p-chat")
     }
 

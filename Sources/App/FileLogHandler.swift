@@ -1,4 +1,10 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Logging
 
 /// swift-log handler appending to `<data-dir>/p2p-chat.log`: logs never reach stdout or stderr,
@@ -20,12 +26,7 @@ struct FileLogHandler: LogHandler {
 
         func append(_ line: [UInt8]) {
             guard fd >= 0 else { return }
-            var offset = 0
-            while offset < line.count {
-                let n = line[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                if n < 0 { if errno == EINTR { continue }; return }
-                offset += n
-            }
+            writeAll(fd, line)
         }
     }
 
@@ -56,9 +57,7 @@ struct FileLogHandler: LogHandler {
 
     /// `seconds` since the epoch as `YYYY-MM-DDTHH:MM:SS.mmm±HH:MM` in the local time zone (`TZ`).
     static func timestamp(seconds: Int, milliseconds: Int) -> [UInt8] {
-        var time = time_t(seconds)
-        var parts = tm()
-        localtime_r(&time, &parts)
+        let parts = LocalTime.parts(seconds)
         var out: [UInt8] = []
         out.reserveCapacity(29)
         func digits(_ value: Int, _ width: Int) {

@@ -1,4 +1,4 @@
-import Foundation
+import Network
 import Persistence
 
 /// What the full-screen client keeps across runs besides messages: the input history, the theme and,
@@ -20,17 +20,20 @@ extension History {
         }
     }
 
-    /// The newest `maxInputHistory` lines that are short enough, as a JSON array.
+    /// The newest `maxInputHistory` lines that are short enough, as a JSON array of strings.
     static func encodeInputHistory(_ lines: [String]) -> String {
-        let kept = Array(lines.filter { $0.utf8.count <= maxInputHistoryLineBytes }.suffix(maxInputHistory))
-        guard let data = try? JSONSerialization.data(withJSONObject: kept) else { return "[]" }
-        return String(decoding: data, as: UTF8.self)
+        let kept = lines.filter { $0.utf8.count <= maxInputHistoryLineBytes }.suffix(maxInputHistory)
+        return JSON.array(kept.map { .string($0) }).rendered
     }
 
-    /// The stored array; anything unreadable is an empty history (never a failed start).
+    /// The stored array (its strings; other items are skipped); anything unreadable is an empty history
+    /// (never a failed start).
     static func decodeInputHistory(_ text: String) -> [String] {
-        guard let array = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [Any] else { return [] }
-        let lines = array.compactMap { $0 as? String }.filter { $0.utf8.count <= maxInputHistoryLineBytes }
+        guard case .array(let items)? = try? JSONParser.parse(Array(text.utf8)) else { return [] }
+        let lines = items.compactMap { item -> String? in
+            guard case .string(let line) = item, line.utf8.count <= maxInputHistoryLineBytes else { return nil }
+            return line
+        }
         return Array(lines.suffix(maxInputHistory))
     }
 

@@ -1,5 +1,16 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 import Network
 import Persistence
@@ -182,7 +193,7 @@ struct P2PChat: ParsableCommand {
     }
 
     private func fatal(_ message: String, code: Int32) -> ExitCode {
-        FileHandle.standardError.write(Data("p2p-chat: \(message)\n".utf8))
+        printToStandardError("p2p-chat: \(message)")
         return ExitCode(code)
     }
 }

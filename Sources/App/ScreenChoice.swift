@@ -1,4 +1,15 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TUI
 
 /// Full screen or headless: the full-screen client needs a terminal on both stdin and stdout that curses can
@@ -35,6 +46,6 @@ enum ScreenChoice {
     }
 
     private static func notice(_ reason: String) {
-        FileHandle.standardError.write(Data("\(noticePrefix) \(reason); running headless.\n".utf8))
+        printToStandardError("\(noticePrefix) \(reason); running headless.")
     }
 }

@@ -1,4 +1,15 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 import Network
 import Persistence
@@ -170,7 +181,7 @@ final class TUISession: Frontend {
     }
 
     func showPing(peer: PeerID, rtt: Duration) {
-        notice("ping \(entries.label(for: peer.base58)): \(String(format: "%.1f", rtt.milliseconds)) ms")
+        notice("ping \(entries.label(for: peer.base58)): \(NumberText.oneDecimal(rtt.milliseconds)) ms")
     }
 
     func showError(_ message: String) { notice(message, kind: .error) }
@@ -187,8 +198,9 @@ final class TUISession: Frontend {
 
     private func scrollback(for room: String) -> Scrollback {
         if let existing = scrollbacks[room] { return existing }
-        let formatter = MessageFormatter(theme: theme, ownNick: rooms.nick, now: Int64(Date().timeIntervalSince1970),
-                                         utcOffset: TimeZone.current.secondsFromGMT())
+        let now = Int64(Date().timeIntervalSince1970)
+        let formatter = MessageFormatter(theme: theme, ownNick: rooms.nick, now: now,
+                                         utcOffset: LocalTime.utcOffset(at: Int(now)))
         let scrollback = Scrollback(room: room, source: entries, formatter: formatter)
         scrollback.readMarker = entries.readMarkerEntry(room: room)
         scrollback.resize(width: max(1, terminal.width), height: max(1, terminal.height - 2))
@@ -225,10 +237,8 @@ final class TUISession: Frontend {
 
     /// A stored message on one line: `Nov 24 13:05 <alice·3fa9> text`.
     static func summary(_ record: MessageRecord) -> String {
-        let date = Date(timeIntervalSince1970: TimeInterval(record.sentAt))
-        let formatter = DateFormatter()
-        formatter.dateFormat = "MMM d HH:mm"
-        return "\(formatter.string(from: date)) <\(ScreenEntries.label(nick: record.username, peer: record.author))> \(record.content)"
+        let label = ScreenEntries.label(nick: record.username, peer: record.author)
+        return "\(LocalTime.monthDayTime(Int(record.sentAt))) <\(label)> \(record.content)"
     }
 
     /// Nicks for Tab completion: the current room's peers (not ours), sorted.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import App
 
@@ -31,5 +32,14 @@ struct LineTrimTests {
                 #expect(ChatSession.trimmed(line) == line)
             }
         }
+    }
+
+    @Test("a command's text (/me, /search) loses surrounding spaces and tabs as with CharacterSet.whitespaces", arguments: [
+        "/me waves", "/me   waves  ", "/me\twaves\t", "/search \u{00A0}\u{3000}über\u{2003}", "/me \r\nx", "/me",
+        "/me \u{85}x\u{2028}", "/me  \u{301}x",
+    ])
+    func argumentText(line: String) {
+        let afterWord = line.dropFirst().drop { !$0.isWhitespace }
+        #expect(ChatSession.argumentText(of: line) == afterWord.trimmingCharacters(in: .whitespaces))
     }
 }

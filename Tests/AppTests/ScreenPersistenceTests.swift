@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import App
 
@@ -7,6 +8,17 @@ struct ScreenPersistenceTests {
     func roundTrip() {
         let lines = ["hello", "/join dev", "quote \" and \\ backslash", "wide 世界 🎉", ""]
         #expect(History.decodeInputHistory(History.encodeInputHistory(lines)) == lines)
+    }
+
+    @Test("the stored setting stays a JSON array of strings, read both ways with JSONSerialization (older versions)")
+    func storedFormat() throws {
+        let lines = ["a/b", "tab\t \"q\" \\", "ctl \u{1} \u{7F} \u{2028}", "wide 世界 🎉", ""]
+        #expect(History.encodeInputHistory(["hello", "/join dev"]) == #"["hello","/join dev"]"#)
+        let ours = History.encodeInputHistory(lines)
+        #expect(try JSONSerialization.jsonObject(with: Data(ours.utf8)) as? [String] == lines)
+        let theirs = String(decoding: try JSONSerialization.data(withJSONObject: lines), as: UTF8.self)
+        #expect(theirs.contains(#"a\/b"#))   // JSONSerialization escaped "/": it reads back the same
+        #expect(History.decodeInputHistory(theirs) == lines)
     }
 
     @Test("only the newest maxInputHistory lines are kept, and over-long lines are not")

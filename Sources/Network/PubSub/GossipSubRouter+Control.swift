@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Inbound control messages: IHAVE → IWANT, IWANT → messages from the mcache, GRAFT/PRUNE with backoff and PX,
 /// IDONTWANT bookkeeping.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The heartbeat: mesh maintenance within [D_lo, D_hi], fanout expiry and upkeep, IHAVE gossip, mcache shift,
 /// per-heartbeat counter resets and score decay.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// GossipSub v1.1 (`/meshsub/1.1.0`, `/meshsub/1.0.0`) with v1.2 IDONTWANT (`/meshsub/1.2.0`), spec
 /// libp2p/specs pubsub/gossipsub. Full messages travel over a per-topic mesh of about D peers; metadata

@@ -1,4 +1,3 @@
-import Foundation
 import SwiftProtobuf
 
 /// A pubsub message scanned out of an RPC frame: byte ranges into that frame, nothing copied yet.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Finds themes by name: `<userDirectory>/<name>.theme` first (the App passes
 /// `$XDG_CONFIG_HOME/p2p-chat/themes`), then the built-ins. User themes are parsed over `default-dark`,
@@ -46,7 +50,7 @@ public struct ThemeLoader: Sendable {
         guard ThemeLoader.isValidName(name) else { throw ThemeError.badName(name) }
         var searched: [String] = []
         if let dir = userDirectory {
-            let path = (dir as NSString).appendingPathComponent(name + ".theme")
+            let path = ThemeLoader.path(name + ".theme", in: dir)
             searched.append(path)
             if FileManager.default.fileExists(atPath: path) {
                 guard let data = FileManager.default.contents(atPath: path), data.count <= ThemeLoader.maxFileBytes,
@@ -57,6 +61,13 @@ public struct ThemeLoader: Sendable {
         searched.append("<built-in>")
         if let builtin = ThemeLoader.builtins.first(where: { $0.name == name }) { return builtin }
         throw ThemeError.notFound(name: name, searched: searched)
+    }
+
+    /// `file` in `directory`, joined as `NSString.appendingPathComponent` joins them: with one `/`
+    /// between, none added after a directory that ends in `/` or is empty.
+    static func path(_ file: String, in directory: String) -> String {
+        if directory.isEmpty || file.isEmpty { return directory + file }
+        return directory.hasSuffix("/") ? directory + file : directory + "/" + file
     }
 
     static func isValidName(_ name: String) -> Bool {

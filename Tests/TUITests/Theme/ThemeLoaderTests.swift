@@ -60,6 +60,13 @@ struct ThemeLoaderTests {
         #expect(throws: ThemeError.unreadable(file: binary.path)) { try loader.load("binary") }
     }
 
+    @Test("a user theme's path is joined as NSString.appendingPathComponent joined it", arguments: [
+        "", "/", "themes", "themes/", "/home/me/.config/p2p-chat/themes", "~/x",
+    ])
+    func userThemePath(directory: String) {
+        #expect(ThemeLoader.path("mine.theme", in: directory) == (directory as NSString).appendingPathComponent("mine.theme"))
+    }
+
     @Test("in mono every role loses its colours and the important ones keep an attribute")
     func monoResolution() {
         for theme in ThemeLoader.builtins {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The system's nameserver, from `/etc/resolv.conf` (`nameserver 10.0.0.53` lines, `#`/`;` comments).
 public enum ResolvConf {

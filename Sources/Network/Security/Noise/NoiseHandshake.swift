@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The `/noise` security handshake (libp2p noise spec): `Noise_XX_25519_ChaChaPoly_SHA256`, empty prologue,
 /// a fresh X25519 static key per handshake, and the libp2p identity proof in the payloads of msg2 and msg3.
