@@ -71,7 +71,7 @@ struct DecodedRPC {
             case 1: subscriptions.append(try Self.subOpts(frame, r))
             case 2: messages.append(try ScannedMessage(frame, r))
             case 3:
-                do { control = try ControlMessage(serializedBytes: frame[r]) } catch {
+                do { control = try ControlMessage(serializedBytes: Array(frame[r])) } catch {
                     throw PubSubError.malformedControl
                 }
             default: break
