@@ -4,15 +4,18 @@
 #   make venv     .venv with py-libp2p $(LIBP2P_VERSION) for the interop tests (no-op when already there)
 #   make build    release build: .build/release/p2p-chat
 #   make static   release build with the Swift runtime linked in, stripped: .build/p2p-chat (the Docker image's)
+#   make rootfs   static + the image's whole file system: .build/rootfs (and .build/rootfs-data, its /data)
 #   make run      build, then run .build/release/p2p-chat $(ARGS)
 #   make test     test-deps + venv, then swift test with P2P_CHAT_PY pointing at the venv
 #   make bench    test-deps + venv + release build, then bench/run-all.sh (never fails on speed)
 #   make clean    remove build products (make distclean also removes .venv)
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
-.PHONY: deps test-deps venv build static run test bench selftest-py clean distclean
+.PHONY: deps test-deps venv build static rootfs run test bench selftest-py clean distclean
 
 BUILD_PACKAGES := libsodium-dev libncurses-dev libsqlite3-dev pkg-config
+# What the image's file system takes from this machine besides the binary's libraries (scripts/rootfs.sh).
+RUNTIME_PACKAGES := ncurses-base ncurses-term tzdata
 TEST_PACKAGES := protobuf-compiler gcc python3-dev python3-venv libgmp-dev tmux iproute2
 LIBP2P_VERSION := 0.8.1
 PYTHON3 ?= python3
@@ -68,6 +71,13 @@ static: deps
 	  $(STATIC_LINK_FLAGS) $(SWIFT_BUILD_FLAGS)
 	strip -o .build/p2p-chat $(STATIC_SCRATCH)/release/p2p-chat
 	@ls -l .build/p2p-chat | awk '{ printf "static: .build/p2p-chat, %.1f MB stripped\n", $$5 / 1048576 }'
+
+# The container image is FROM scratch plus this tree: the binary, the libraries it links, terminfo, zoneinfo,
+# themes, passwd (scripts/rootfs.sh). ImageRootfsTests runs p2p-chat in such a tree with chroot.
+rootfs: static
+	$(call apt_install,$(RUNTIME_PACKAGES))
+	scripts/rootfs.sh .build/p2p-chat .build/rootfs
+	rm -rf .build/rootfs-data && mkdir -m 0700 .build/rootfs-data
 
 run: deps build
 	.build/release/p2p-chat $(ARGS)
