@@ -18,7 +18,7 @@ extension Host {
 
     /// What we tell a peer about ourselves on `connection`.
     func localIdentify(observed: Multiaddr?) -> IdentifyInfo {
-        let addresses = listeners.flatMap { TCPTransport.dialableAddresses(for: $0.address) }
+        let addresses = localAddresses()
         return IdentifyInfo(protocolVersion: config.protocolVersion,
                             agentVersion: config.agentVersion,
                             publicKey: identity.publicKey,

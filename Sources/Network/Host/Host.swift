@@ -26,6 +26,11 @@ public final class Host {
     var peerRecords: [PeerID: SignedPeerRecord] = [:]
     /// Our own signed record, made again when our listen addresses change.
     var localRecord: SignedPeerRecord?
+    /// The addresses peers last heard from us, and the timer that looks for changes (`Host+IdentifyPush`).
+    var announcedAddresses: [Multiaddr] = []
+    var addressCheck: TimerID?
+    /// The machine's interface addresses, which wildcard listeners expand to (tests replace it).
+    var interfaceAddresses: () -> [SocketAddress] = NetworkInterfaces.addresses
     var handlers: [String: (HostStream) -> StreamHandler] = [:]
     var nextConnectionID = 1
     /// `/dns*` dials whose names are being looked up on another thread (`Host+Lookups`).
@@ -63,13 +68,23 @@ public final class Host {
         let watch = reactor.watch(listener.fd, .read) { [weak self] _ in self?.acceptAll(listener) }
         listeners.append((listener, watch, bound))
         log.info("listening on \(bound)")
+        watchAddresses()
         return bound
     }
 
     /// Addresses others can dial, each ending in `/p2p/<our id>`; wildcard listeners expand to interfaces.
     public var listenAddresses: [Multiaddr] {
-        listeners.flatMap { TCPTransport.dialableAddresses(for: $0.address) }
-            .map { $0.appending(.p2p(peerID)) }
+        localAddresses().map { $0.appending(.p2p(peerID)) }
+    }
+
+    /// Addresses others can dial, without `/p2p`.
+    func localAddresses() -> [Multiaddr] {
+        var interfaces: [SocketAddress]?   // read once, and only when a wildcard listener needs them
+        func machineAddresses() -> [SocketAddress] {
+            if interfaces == nil { interfaces = interfaceAddresses() }
+            return interfaces ?? []
+        }
+        return listeners.flatMap { TCPTransport.dialableAddresses(for: $0.address, interfaces: machineAddresses()) }
     }
 
     private func acceptAll(_ listener: TCPListener) {
@@ -314,6 +329,8 @@ public final class Host {
         guard !isClosed else { return }
         isClosed = true
         cancelLookups()
+        if let addressCheck { reactor.cancel(addressCheck) }
+        addressCheck = nil
         for (listener, watch, _) in listeners {
             reactor.unwatch(watch)
             listener.close()

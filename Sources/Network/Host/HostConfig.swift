@@ -9,6 +9,9 @@ public struct HostConfig: Sendable {
     /// How long a duplicate connection (two peers dialed each other at once) stays open after the one both
     /// sides keep is up: streams on it finish, and the peer has time to switch too (`Host.connectionEstablished`).
     public var duplicateGrace: Duration = .seconds(3)
+    /// How often a wildcard listener's interface addresses are compared with the ones we last announced; a
+    /// change is pushed to connected peers (identify push). go-libp2p checks every 5 s too. Nil: never.
+    public var addressCheckInterval: Duration? = .seconds(5)
     /// Open connections, inbound and outbound together; beyond it new connections are refused.
     public var maxConnections = 256
     /// Name lookups (`/dns*` dials) in flight at once; a dial beyond it fails with `tooManyLookups`.

@@ -64,16 +64,17 @@ public enum TCPTransport {
     }
 
     /// Addresses to advertise for a bound listener: a wildcard bind expands to every interface address.
-    public static func dialableAddresses(for bound: Multiaddr) -> [Multiaddr] {
+    public static func dialableAddresses(for bound: Multiaddr,
+                                         interfaces: @autoclosure () -> [SocketAddress] = NetworkInterfaces.addresses()) -> [Multiaddr] {
         let parts = bound.components
         guard parts.count == 2, case .tcp(let port) = parts[1] else { return [bound] }
         switch parts[0] {
         case .ip4(let ip) where ip == [0, 0, 0, 0]:
-            return NetworkInterfaces.addresses().compactMap {
+            return interfaces().compactMap {
                 if case .ipv4(let a, _) = $0 { return Multiaddr(tcp: .ipv4(address: a, port: port)) } else { return nil }
             }
         case .ip6(let ip) where ip.allSatisfy({ $0 == 0 }):
-            return NetworkInterfaces.addresses().compactMap {
+            return interfaces().compactMap {
                 if case .ipv6(let a, _) = $0, !(a[0] == 0xfe && a[1] & 0xc0 == 0x80) {   // skip link-local
                     return Multiaddr(tcp: .ipv6(address: a, port: port))
                 }
