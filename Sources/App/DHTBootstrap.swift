@@ -1,10 +1,10 @@
 import Logging
 import Network
 
-/// Where the DHT starts: `--bootstrap` addresses, or else the public libp2p bootstrap peers we can talk to.
+/// Where the DHT starts: `--bootstrap` addresses, or else the public libp2p bootstrap peers.
 ///
-/// Only Ed25519 peers can be verified (no RSA in our Noise), so the `Qm…` public peers are skipped with a log
-/// line, leaving `va1.bootstrap.libp2p.io`. `/dnsaddr/` addresses need a TXT lookup: `dnsaddrResolver` (DNS TXT
+/// All six are usable: the `Qm…` ones have RSA identities, whose Noise signatures `RSAPublicKey` checks, and
+/// `va1.bootstrap.libp2p.io` an Ed25519 one. `/dnsaddr/` addresses need a TXT lookup: `dnsaddrResolver` (DNS TXT
 /// records through `DNSAddrService`) turns them into dialable addresses.
 /// `DHTService.bootstrap` keeps the peers connected while the routing table is low: without Internet their dials
 /// fail quietly, at most one a minute.
@@ -38,17 +38,9 @@ enum DHTBootstrap {
         }
     }
 
-    /// The addresses to start from: `flags` if any, else the usable public peers.
-    static func addresses(flags: [Multiaddr], log: Logger) -> [Multiaddr] {
-        if !flags.isEmpty { return flags }
-        return publicPeers.compactMap { text in
-            guard let address = try? Multiaddr(text), let peer = address.peerID else { return nil }
-            guard peer.publicKey != nil else {
-                log.info("bootstrap peer \(peer) skipped: its key is not Ed25519 (RSA is not supported)")
-                return nil
-            }
-            return address
-        }
+    /// The addresses to start from: `flags` if any, else the public peers.
+    static func addresses(flags: [Multiaddr]) -> [Multiaddr] {
+        flags.isEmpty ? publicPeers.compactMap { try? Multiaddr($0) } : flags
     }
 
     /// Dials every address; `/dnsaddr/` ones go through `resolve` first (skipped when it is nil).

@@ -171,7 +171,7 @@ struct P2PChat: ParsableCommand {
                                      { rendezvous?.status ?? "DHT off" }]
             if let dht, let rendezvous {
                 let dhtLog = Logger(label: "p2p-chat.dht")
-                DHTBootstrap.start(dht, addresses: DHTBootstrap.addresses(flags: bootstrapAddresses, log: dhtLog),
+                DHTBootstrap.start(dht, addresses: DHTBootstrap.addresses(flags: bootstrapAddresses),
                                    resolve: DHTBootstrap.dnsaddrResolver(reactor: reactor), log: dhtLog)
                 rendezvous.start()
             }

@@ -107,6 +107,42 @@ struct InteropTests {
         try py.waitFor("disconnected", timeout: 15) { $0.string("peer") == node.peer }
     }
 
+    /// An RSA identity (a `Qm…` PeerID, as the public IPFS bootstrap nodes have): its Noise handshake signature is
+    /// RSASSA-PKCS1-v1_5 / SHA-256, checked here, and its PeerID is the SHA-256 of its key. Both directions.
+    @Test("a py peer with an RSA identity: it dials us, we dial it, ping and identify both ways")
+    func rsaPeerBothWays() throws {
+        let py = try PyPeer(seed: "unused", extraArguments: ["--rsa"])
+        #expect(py.peer.hasPrefix("Qm"), "an RSA PeerID: \(py.ready)")
+
+        // we dial py (the PeerID in the address must match the key its handshake proves)
+        let node = try ChatNode(connect: [py.loopbackAddr])
+        try node.waitFor("connected") { $0.string("peer") == py.peer }
+        try node.send("/ping \(py.peer)")
+        #expect(try node.waitFor("ping").string("peer") == py.peer)
+        try node.send("/quit")
+        #expect(try node.process.waitForExit(timeout: 15) == 0)
+        try py.waitFor("disconnected", timeout: 15) { $0.string("peer") == node.peer }
+
+        // py dials us
+        let other = try ChatNode()
+        try py.send("dial \(other.loopbackAddr)")
+        try py.waitFor("dialed") { $0.string("peer") == other.peer }
+        try other.waitFor("connected") { $0.string("peer") == py.peer }
+        try py.send("ping \(other.peer) 2")
+        #expect((try py.waitFor("ping")["rtts_ms"] as? [Any])?.count == 2)
+        try py.send("identify \(other.peer)")
+        #expect(try py.waitFor("identify").bool("public_key_ok") == true)
+        // and our identify of py keeps its RSA key's signed record
+        var entry: [String: Any]?
+        for _ in 0..<20 where entry?.string("agent") == nil {
+            try other.send("/peers")
+            entry = try other.waitFor("peers").objects("peers").first { $0.string("peer") == py.peer }
+            if entry?.string("agent") == nil { try other.send("/ping \(py.peer)"); try other.waitFor("ping") }
+        }
+        #expect(entry?.string("agent") == "py-libp2p/0.8.1", "\(entry ?? [:])")
+        #expect(entry?.strings("signed_addrs") == py.addrs, "py's RSA-signed peer record verified: \(entry ?? [:])")
+    }
+
     @Test("16 MiB over one yamux stream each way arrives intact (flow control under a real peer)",
           .timeLimit(.minutes(5)))
     func sixteenMiBEachWay() throws {

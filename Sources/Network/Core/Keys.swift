@@ -3,36 +3,75 @@ import SwiftProtobuf
 /// Errors from key and PeerID handling.
 public enum KeyError: Error, Equatable, Sendable {
     case malformedKeyEnvelope
-    case unsupportedKeyType(Int)          // RSA, secp256k1 and ECDSA are not verified yet
+    case unsupportedKeyType(Int)          // secp256k1 and ECDSA are not verified yet
     case badKeyLength(expected: Int, got: Int)
     case mismatchedLegacyPublicKey        // 96-byte sk||pk||pk form whose two pk copies differ
+    case malformedRSAKey                  // not a PKIX SubjectPublicKeyInfo of an RSA key
+    case rsaKeySize(bits: Int)            // outside RSAPublicKey.minBits…maxBits
 }
 
-/// A peer's public key. Only Ed25519 is verified today; other key types are rejected by `init(protobuf:)`.
+/// A peer's public key: Ed25519 (ours, and what p2p-chat, py and most of today's peers use) or RSA (verified
+/// only, for peers such as the `Qm…` IPFS bootstrap nodes). secp256k1 and ECDSA are refused by `init(protobuf:)`.
 public struct PublicKey: Hashable, Sendable {
-    /// The raw 32-byte Ed25519 public key.
-    public let ed25519: [UInt8]
+    public enum Algorithm: Sendable { case ed25519, rsa }
+
+    private enum Material: Hashable, Sendable {
+        case ed25519([UInt8])
+        case rsa(RSAPublicKey)
+    }
+    private let material: Material
 
     public init(ed25519 raw: [UInt8]) throws {
         guard raw.count == Sodium.ed25519PublicKeyLength else {
             throw KeyError.badKeyLength(expected: Sodium.ed25519PublicKeyLength, got: raw.count)
         }
-        ed25519 = raw
+        material = .ed25519(raw)
     }
 
-    /// Parses the libp2p `PublicKey` protobuf envelope: `08 01 12 20 <32-byte key>` for Ed25519.
+    public init(rsa: RSAPublicKey) { material = .rsa(rsa) }
+
+    /// Parses the libp2p `PublicKey` protobuf envelope: `08 01 12 20 <32-byte key>` for Ed25519,
+    /// `08 00 12 <len> <SubjectPublicKeyInfo DER>` for RSA. A missing `Type` reads as its default, RSA (0):
+    /// py-libp2p leaves it out of the key in its signed peer records; the PeerID still hashes the full form.
     public init(protobuf bytes: [UInt8]) throws {
         let envelope: PublicKeyProto
-        do { envelope = try PublicKeyProto(serializedBytes: bytes) } catch { throw KeyError.malformedKeyEnvelope }
-        guard envelope.type == .ed25519 else { throw KeyError.unsupportedKeyType(envelope.type.rawValue) }
-        try self.init(ed25519: [UInt8](envelope.data))
+        do { envelope = try PublicKeyProto(serializedBytes: bytes, partial: true) } catch { throw KeyError.malformedKeyEnvelope }
+        switch envelope.type {
+        case .ed25519: try self.init(ed25519: [UInt8](envelope.data))
+        case .rsa: self.init(rsa: try RSAPublicKey(der: [UInt8](envelope.data)))
+        default: throw KeyError.unsupportedKeyType(envelope.type.rawValue)
+        }
     }
 
-    /// The deterministic protobuf envelope (fields in tag order, minimal varints).
-    public var protobuf: [UInt8] { [0x08, 0x01, 0x12, 0x20] + ed25519 }
+    public var algorithm: Algorithm {
+        switch material {
+        case .ed25519: return .ed25519
+        case .rsa: return .rsa
+        }
+    }
+
+    /// The raw 32-byte Ed25519 key; empty for another algorithm (check `algorithm` first).
+    public var ed25519: [UInt8] {
+        if case .ed25519(let raw) = material { return raw }
+        return []
+    }
+
+    /// The deterministic protobuf envelope (fields in tag order, minimal varints; the type is always written).
+    public var protobuf: [UInt8] {
+        switch material {
+        case .ed25519(let raw): return [0x08, 0x01, 0x12, 0x20] + raw
+        case .rsa(let key):
+            var out: [UInt8] = [0x08, 0x00, 0x12]
+            Varint.encode(UInt64(key.der.count), into: &out)
+            return out + key.der
+        }
+    }
 
     public func verify<M: ContiguousBytes>(signature: [UInt8], for message: M) -> Bool {
-        Sodium.ed25519Verify(signature, message, publicKey: ed25519)
+        switch material {
+        case .ed25519(let raw): return Sodium.ed25519Verify(signature, message, publicKey: raw)
+        case .rsa(let key): return key.verify(signature: signature, for: message)
+        }
     }
 
     public var peerID: PeerID { PeerID(publicKey: self) }

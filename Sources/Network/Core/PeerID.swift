@@ -23,8 +23,13 @@ public struct PeerID: Hashable, Sendable, CustomStringConvertible, Comparable {
     static let maxInlineKeyLength = 42
     static let libp2pKeyCodec: UInt64 = 0x72
 
+    /// The identity multihash of the key's envelope when it is at most 42 bytes (Ed25519), else its SHA-256 (RSA).
     public init(publicKey: PublicKey) {
         let envelope = publicKey.protobuf
+        guard envelope.count <= Self.maxInlineKeyLength else {
+            bytes = [Self.sha256Code, 0x20] + Sodium.sha256(envelope)
+            return
+        }
         var mh: [UInt8] = [Self.identityCode]
         Varint.encode(UInt64(envelope.count), into: &mh)
         mh += envelope

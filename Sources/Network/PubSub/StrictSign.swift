@@ -92,6 +92,8 @@ struct AuthorKeyCache {
             guard let k = peer.publicKey else { throw PubSubError.invalidFrom }
             key = k
         }
+        // Our table-driven verify is Ed25519 only; an RSA author (allowed in the spec, unseen in chat) is refused.
+        guard key.algorithm == .ed25519 else { throw PubSubError.unsupportedAuthorKey }
         if let cached, cached.1.publicKey == key { return cached }
         let entry = (peer, VerifyingKey(key, precomputeAfter: Self.precomputeAfter))
         insert(ArraySlice(Array(from)), entry)

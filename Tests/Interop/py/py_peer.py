@@ -722,8 +722,13 @@ async def read_stdin_lines():
 
 
 async def main(opts: argparse.Namespace) -> None:
-    seed = hashlib.sha256(opts.seed.encode()).digest() if opts.seed else secrets.token_bytes(32)
-    key_pair = create_new_key_pair(seed)
+    if opts.rsa:
+        # An RSA identity (a `Qm…` PeerID), like the public IPFS bootstrap nodes: random, 2048 bits.
+        from libp2p.crypto.rsa import create_new_key_pair as create_rsa_key_pair
+        key_pair = create_rsa_key_pair(2048)
+    else:
+        seed = hashlib.sha256(opts.seed.encode()).digest() if opts.seed else secrets.token_bytes(32)
+        key_pair = create_new_key_pair(seed)
     host = new_host(key_pair=key_pair, enable_mDNS=opts.mdns)
     if opts.mdns:
         from libp2p.discovery.events.peerDiscovery import peerDiscovery
@@ -794,6 +799,7 @@ async def serve(peer: Peer, host, agent: str) -> None:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--seed", help="identity seed string; key = Ed25519(sha256(seed)); random if absent")
+    p.add_argument("--rsa", action="store_true", help="a random 2048-bit RSA identity instead (--seed ignored)")
     p.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (default 0 = any)")
     p.add_argument("--listen", help="full listen multiaddr (overrides --port)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="per-command timeout in seconds")

@@ -83,8 +83,12 @@ import Testing
 
     @Test func refusesAPublicKeyThatDoesNotParse() {
         let rsa: [UInt8] = [0x0a, 0x06, 0x08, 0x00, 0x12, 0x02, 0x01, 0x02]
-        #expect(throws: IdentifyError.invalidPublicKey(.unsupportedKeyType(0))) {
+        #expect(throws: IdentifyError.invalidPublicKey(.malformedRSAKey)) {
             try Self.read(LengthPrefixed.frame(rsa))
+        }
+        let secp256k1: [UInt8] = [0x0a, 0x06, 0x08, 0x02, 0x12, 0x02, 0x01, 0x02]
+        #expect(throws: IdentifyError.invalidPublicKey(.unsupportedKeyType(2))) {
+            try Self.read(LengthPrefixed.frame(secp256k1))
         }
         let shortKey: [UInt8] = [0x0a, 0x06, 0x08, 0x01, 0x12, 0x02, 0x01, 0x02]
         #expect(throws: IdentifyError.invalidPublicKey(.badKeyLength(expected: 32, got: 2))) {

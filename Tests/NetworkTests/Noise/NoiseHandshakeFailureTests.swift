@@ -77,13 +77,13 @@ import Testing
         }
     }
 
-    @Test func rsaIdentityIsUnsupported() throws {
-        // The envelope type is what matters: RSA = 0.
-        let rsaEnvelope: [UInt8] = [0x08, 0x00, 0x12, 0x04, 1, 2, 3, 4]
-        #expect(throws: NoiseError.unsupportedKey(.unsupportedKeyType(0))) {
+    @Test(arguments: [([UInt8]([0x08, 0x00, 0x12, 0x04, 1, 2, 3, 4]), KeyError.malformedRSAKey),   // RSA, not DER
+                      ([0x08, 0x02, 0x12, 0x04, 1, 2, 3, 4], KeyError.unsupportedKeyType(2))])       // secp256k1
+    func unusableIdentityKeyIsRefused(_ envelope: [UInt8], _ expected: KeyError) throws {
+        #expect(throws: NoiseError.unsupportedKey(expected)) {
             try Self.initiatorError { _ in
                 var payload = NoiseHandshakePayload()
-                payload.identityKey = Data(rsaEnvelope)
+                payload.identityKey = Data(envelope)
                 payload.identitySig = Data([UInt8](repeating: 1, count: 64))
                 return try payload.serializedBytes()
             }

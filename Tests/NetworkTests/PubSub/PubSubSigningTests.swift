@@ -81,6 +81,23 @@ import Testing
         #expect(F.delivered(F.drain(ps)).count == 1)
     }
 
+    /// An RSA author (allowed by the spec, unseen in chat) cannot be checked by our Ed25519 verifier: its message
+    /// is dropped as ignored, and the peer that relayed it keeps its score.
+    @Test func anRSAAuthorsMessageIsIgnoredWithoutBlamingTheRelay() throws {
+        let ps = F.engine()
+        ps.subscribe(F.topic, now: F.t0)
+        let rsa = try PublicKey(protobuf: RSAPublicKeyTests.envelope)
+        var message = F.signed("alice", "x", seqno: 1)
+        message.from = Data(rsa.peerID.bytes)
+        message.key = Data(RSAPublicKeyTests.envelope)
+        message.signature = Data(RSAPublicKeyTests.signature)
+        let relay = F.peer("relay")
+        ps.receive(F.frame(F.publishRPC([message])), from: relay, now: F.t0)
+        #expect(F.delivered(F.drain(ps)).isEmpty)
+        #expect(ps.counters.ignored == 1 && ps.counters.invalidSignatures == 0)
+        #expect(ps.score(relay) == 0)
+    }
+
     @Test func graylistedPeersAreIgnoredUntilTheirScoreDecays() {
         let ps = F.engine()
         ps.subscribe(F.topic, now: F.t0)

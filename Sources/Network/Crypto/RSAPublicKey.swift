@@ -1,0 +1,116 @@
+/// An RSA public key as libp2p carries it, for checking RSASSA-PKCS1-v1_5 / SHA-256 signatures: what go-, rust-
+/// and py-libp2p sign with an RSA identity (the `Qm…` PeerIDs of the public IPFS bootstrap nodes and many DHT
+/// peers). Verification only — we never hold an RSA private key — so nothing here needs constant time.
+///
+/// `PublicKey.Data` of an RSA key is a PKIX SubjectPublicKeyInfo in DER:
+///
+///     30 ‥ SEQUENCE
+///        30 ‥ SEQUENCE  06 09 2a864886f70d010101 (rsaEncryption)  [05 00 (NULL)]
+///        03 ‥ BIT STRING  00 (no unused bits)
+///             30 ‥ SEQUENCE  02 ‥ n (modulus)  02 ‥ e (public exponent)
+///
+/// A signature s verifies when sᵉ mod n, as k bytes (k = the modulus length), equals
+/// `00 01 FF…FF 00 ‖ DigestInfo(SHA-256) ‖ SHA-256(message)` (RFC 8017 §8.2.2, EMSA-PKCS1-v1_5).
+public struct RSAPublicKey: Hashable, Sendable {
+    /// Modulus sizes accepted, in bits: go-libp2p refuses keys under 2048 bits and over 8192.
+    public static let minBits = 2048
+    public static let maxBits = 8192
+
+    /// The SubjectPublicKeyInfo, as received (the PeerID hashes the envelope around these bytes).
+    public let der: [UInt8]
+    /// n, big-endian, without leading zeros.
+    let modulus: [UInt8]
+    /// e, big-endian, without leading zeros.
+    let exponent: [UInt8]
+
+    public init(der: [UInt8]) throws {
+        var outer = DERReader(der[...])
+        var spki = try outer.read(tag: 0x30)
+        guard outer.isEmpty else { throw KeyError.malformedRSAKey }
+        var algorithm = try spki.read(tag: 0x30)
+        guard try algorithm.read(tag: 0x06).elementsEqual(Self.rsaEncryptionOID) else { throw KeyError.malformedRSAKey }
+        if !algorithm.isEmpty { guard try algorithm.read(tag: 0x05).isEmpty, algorithm.isEmpty else { throw KeyError.malformedRSAKey } }
+        let bits = try spki.readContents(tag: 0x03)
+        guard spki.isEmpty, bits.first == 0 else { throw KeyError.malformedRSAKey }
+        var bitString = DERReader(bits.dropFirst())
+        var numbers = try bitString.read(tag: 0x30)
+        guard bitString.isEmpty else { throw KeyError.malformedRSAKey }
+        let n = try numbers.readPositiveInteger()
+        let e = try numbers.readPositiveInteger()
+        guard numbers.isEmpty else { throw KeyError.malformedRSAKey }
+        let bitCount = n.count * 8 - n.first!.leadingZeroBitCount
+        guard (Self.minBits...Self.maxBits).contains(bitCount) else { throw KeyError.rsaKeySize(bits: bitCount) }
+        // e: odd, at least 3, at most 2^256 (go accepts up to 2^31 - 1; nobody uses more than 65537).
+        guard e.count <= 32, e.last! & 1 == 1, e.count > 1 || e.first! >= 3, n.last! & 1 == 1 else { throw KeyError.malformedRSAKey }
+        self.der = der
+        self.modulus = Array(n)
+        self.exponent = Array(e)
+    }
+
+    /// Whether `signature` is this key's RSASSA-PKCS1-v1_5 signature over SHA-256(`message`).
+    public func verify<M: ContiguousBytes>(signature: [UInt8], for message: M) -> Bool {
+        let k = modulus.count
+        guard signature.count == k else { return false }
+        let n = BigUInt(bigEndian: modulus)
+        let s = BigUInt(bigEndian: signature)
+        guard s < n else { return false }
+        let encoded = s.power(BigUInt(bigEndian: exponent), modulus: n).bigEndianBytes(count: k)
+        return encoded == Self.encode(digest: Sodium.sha256(message), length: k)
+    }
+
+    /// EMSA-PKCS1-v1_5 for SHA-256 into `length` bytes.
+    static func encode(digest: [UInt8], length: Int) -> [UInt8] {
+        let t = sha256DigestInfo + digest
+        return [0x00, 0x01] + [UInt8](repeating: 0xff, count: max(0, length - t.count - 3)) + [0x00] + t
+    }
+
+    static let rsaEncryptionOID: [UInt8] = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01]
+    /// DER of `DigestInfo { AlgorithmIdentifier { sha256, NULL }, OCTET STRING (32 bytes) }`, before the digest.
+    static let sha256DigestInfo: [UInt8] = [0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04,
+                                            0x02, 0x01, 0x05, 0x00, 0x04, 0x20]
+}
+
+/// Reads DER TLVs (definite lengths, at most 4 length bytes) from a slice.
+struct DERReader {
+    private var rest: ArraySlice<UInt8>
+    init(_ bytes: ArraySlice<UInt8>) { rest = bytes }
+
+    var isEmpty: Bool { rest.isEmpty }
+
+    /// The contents of the next element, which must have `tag`.
+    mutating func read(tag: UInt8) throws -> DERReader {
+        DERReader(try readContents(tag: tag))
+    }
+
+    mutating func readContents(tag: UInt8) throws -> ArraySlice<UInt8> {
+        guard rest.count >= 2, rest.first == tag else { throw KeyError.malformedRSAKey }
+        var i = rest.startIndex + 1
+        var length = Int(rest[i])
+        i += 1
+        if length & 0x80 != 0 {
+            let count = length & 0x7f
+            guard (1...4).contains(count), rest.endIndex - i >= count, rest[i] != 0 else { throw KeyError.malformedRSAKey }
+            length = rest[i..<(i + count)].reduce(0) { $0 << 8 | Int($1) }
+            guard length >= 0x80 else { throw KeyError.malformedRSAKey }   // DER: the short form when it fits
+            i += count
+        }
+        guard rest.endIndex - i >= length else { throw KeyError.malformedRSAKey }
+        let contents = rest[i..<(i + length)]
+        rest = rest[(i + length)...]
+        return contents
+    }
+
+    /// An INTEGER that must be positive, without its sign byte.
+    mutating func readPositiveInteger() throws -> ArraySlice<UInt8> {
+        var value = try readContents(tag: 0x02)
+        guard let first = value.first, first & 0x80 == 0 else { throw KeyError.malformedRSAKey }
+        if first == 0 {
+            value = value.dropFirst()
+            guard let next = value.first, next & 0x80 != 0 else { throw KeyError.malformedRSAKey }   // minimal
+        }
+        return value
+    }
+
+    // `read(tag:)` on a reader: its contents compared with bytes.
+    func elementsEqual(_ other: [UInt8]) -> Bool { rest.elementsEqual(other) }
+}
