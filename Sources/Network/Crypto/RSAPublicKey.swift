@@ -15,6 +15,8 @@ public struct RSAPublicKey: Hashable, Sendable {
     /// Modulus sizes accepted, in bits: go-libp2p refuses keys under 2048 bits and over 8192.
     public static let minBits = 2048
     public static let maxBits = 8192
+    /// The public exponent's largest size.
+    public static let maxExponentBytes = 4
 
     /// The SubjectPublicKeyInfo, as received (the PeerID hashes the envelope around these bytes).
     public let der: [UInt8]
@@ -40,8 +42,9 @@ public struct RSAPublicKey: Hashable, Sendable {
         guard numbers.isEmpty else { throw KeyError.malformedRSAKey }
         let bitCount = n.count * 8 - n.first!.leadingZeroBitCount
         guard (Self.minBits...Self.maxBits).contains(bitCount) else { throw KeyError.rsaKeySize(bits: bitCount) }
-        // e: odd, at least 3, at most 2^256 (go accepts up to 2^31 - 1; nobody uses more than 65537).
-        guard e.count <= 32, e.last! & 1 == 1, e.count > 1 || e.first! >= 3, n.last! & 1 == 1 else { throw KeyError.malformedRSAKey }
+        // e: odd, at least 3, at most 32 bits (go takes an int; everyone uses 65537). Each bit of e costs up to
+        // two modular multiplications on the reactor thread, so a huge e from a stranger would stall it.
+        guard e.count <= Self.maxExponentBytes, e.last! & 1 == 1, e.count > 1 || e.first! >= 3, n.last! & 1 == 1 else { throw KeyError.malformedRSAKey }
         self.der = der
         self.modulus = Array(n)
         self.exponent = Array(e)

@@ -11,6 +11,18 @@ import Testing
     static let message = Array("p2p-chat RSA vector: RSASSA-PKCS1-v1_5 with SHA-256".utf8)
     static let peer = "QmdZSzFxgPcVPcYAuKQmLwM2vaNbCYsog1z7CiTC6SFpPi"
 
+    /// A SubjectPublicKeyInfo for modulus `n` and exponent `e` (big-endian, positive).
+    static func spki(n: [UInt8], e: [UInt8]) -> [UInt8] {
+        func tlv(_ tag: UInt8, _ body: [UInt8]) -> [UInt8] {
+            let length: [UInt8] = body.count < 0x80 ? [UInt8(body.count)]
+                : body.count < 0x100 ? [0x81, UInt8(body.count)] : [0x82, UInt8(body.count >> 8), UInt8(body.count & 0xff)]
+            return [tag] + length + body
+        }
+        func integer(_ x: [UInt8]) -> [UInt8] { tlv(0x02, (x[0] & 0x80 != 0 ? [0] : []) + x) }
+        let algorithm = tlv(0x30, tlv(0x06, RSAPublicKey.rsaEncryptionOID) + [0x05, 0x00])
+        return tlv(0x30, algorithm + tlv(0x03, [0x00] + tlv(0x30, integer(n) + integer(e))))
+    }
+
     static func hex(_ text: String) -> [UInt8] {
         var bytes: [UInt8] = []
         var index = text.startIndex
@@ -56,13 +68,14 @@ import Testing
         #expect(throws: KeyError.malformedRSAKey) { try RSAPublicKey(der: wrongOID) }
         #expect(throws: KeyError.malformedRSAKey) { try RSAPublicKey(der: []) }
 
-        // A 1024-bit modulus (the same layout with a shorter n) is under the minimum.
-        let n = [UInt8](repeating: 0xc5, count: 128)
-        let numbers: [UInt8] = [0x30, 0x81, 0x89, 0x02, 0x81, 0x81, 0x00] + n + [0x02, 0x03, 0x01, 0x00, 0x01]
-        let bitString: [UInt8] = [0x03, 0x81, 0x8d, 0x00] + numbers
-        let algorithm: [UInt8] = [0x30, 0x0d, 0x06, 0x09] + RSAPublicKey.rsaEncryptionOID + [0x05, 0x00]
-        let small: [UInt8] = [0x30, 0x81, 0x9f] + algorithm + bitString
-        #expect(throws: KeyError.rsaKeySize(bits: 1024)) { try RSAPublicKey(der: small) }
+        // The vector's layout rebuilt around other numbers: a 1024-bit modulus is under the minimum; a 32-bit
+        // exponent is accepted and a 40-bit one refused (verify cost grows with e's bits).
+        let n = try RSAPublicKey(der: der).modulus
+        #expect(Self.spki(n: n, e: [1, 0, 1]) == der, "the builder reproduces the vector")
+        #expect(throws: KeyError.rsaKeySize(bits: 1024)) { try RSAPublicKey(der: Self.spki(n: Array(n.prefix(128)), e: [1, 0, 1])) }
+        #expect(throws: Never.self) { try RSAPublicKey(der: Self.spki(n: n, e: [1, 0, 0, 1])) }
+        #expect(throws: KeyError.malformedRSAKey) { try RSAPublicKey(der: Self.spki(n: n, e: [1, 0, 0, 0, 1])) }
+        #expect(throws: KeyError.malformedRSAKey) { try RSAPublicKey(der: Self.spki(n: n, e: [2])) }   // even
     }
 
     @Test func montgomeryPowerMatchesSmallNumbers() {
