@@ -19,7 +19,8 @@ extension Host {
     }
 
     private func scheduleAddressCheck() {
-        guard addressCheck == nil, !isClosed, let interval = config.addressCheckInterval else { return }
+        guard addressCheck == nil, !isClosed, let interval = config.addressCheckInterval,
+              listeners.contains(where: { TCPTransport.isWildcard($0.address) }) else { return }   // else they never change
         addressCheck = reactor.schedule(after: interval) { [weak self] in
             guard let self else { return }
             self.addressCheck = nil

@@ -63,6 +63,15 @@ public enum TCPTransport {
         return first
     }
 
+    /// Whether a bound listener's address is a wildcard (0.0.0.0 or ::), whose addresses are the interfaces'.
+    public static func isWildcard(_ bound: Multiaddr) -> Bool {
+        switch bound.components.first {
+        case .ip4(let ip)?: return ip == [0, 0, 0, 0]
+        case .ip6(let ip)?: return ip.allSatisfy { $0 == 0 }
+        default: return false
+        }
+    }
+
     /// Addresses to advertise for a bound listener: a wildcard bind expands to every interface address.
     public static func dialableAddresses(for bound: Multiaddr,
                                          interfaces: @autoclosure () -> [SocketAddress] = NetworkInterfaces.addresses()) -> [Multiaddr] {

@@ -60,6 +60,16 @@ extension HostTests {
             #expect(b.identified.count == 1)
         }
 
+        @Test func onlyAWildcardListenerIsWatched() throws {
+            let h = HostHarness()
+            defer { h.shutdown() }
+            let specific = try h.makeHost()   // 127.0.0.1: its address cannot change
+            #expect(specific.host.addressCheck == nil)
+            let wildcard = try h.makeHost(listening: false)
+            try wildcard.host.listen(try Multiaddr("/ip4/0.0.0.0/tcp/0"))
+            #expect(wildcard.host.addressCheck != nil)
+        }
+
         @Test func theTimerFindsTheChange() throws {
             let h = HostHarness()
             defer { h.shutdown() }
