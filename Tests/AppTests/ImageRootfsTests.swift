@@ -9,7 +9,7 @@ import Glibc
 /// with `chroot`, in a mount namespace with `/proc` (as Docker gives): if a library, the loader, a terminal
 /// description, a time zone or a writable `/data` were missing, the image would fail the same way.
 @Suite("container root file system", .serialized,
-       .enabled(if: getuid() == 0, "needs root for chroot and a mount namespace (the image test)"))
+       .enabled(if: MountNamespace.available, "needs root, chroot and a mount namespace (unshare --mount)"))
 struct ImageRootfsTests {
     /// `scripts/rootfs.sh BINARY DIR`, in a fresh temporary directory.
     func buildRootfs(_ label: String) throws -> URL {
@@ -81,4 +81,20 @@ struct ImageRootfsTests {
         try terminal.press("Enter")
         #expect(try terminal.waitForExit().status == 0)
     }
+}
+
+/// Whether this test can build a container-like root: root, chroot, and a mount namespace the kernel lets us
+/// make (a container without CAP_SYS_ADMIN does not).
+enum MountNamespace {
+    static let available: Bool = {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/chroot") else { return false }
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        probe.arguments = ["--mount", "--propagation", "private", "--fork", "/bin/sh", "-c", "mount -t proc proc /proc"]
+        probe.standardOutput = FileHandle.nullDevice
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return false }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0
+    }()
 }
