@@ -366,6 +366,22 @@ struct ChatInteropTests {
         try py.waitFor("disconnected", timeout: 15) { $0.string("peer") == node.peer }
     }
 
+    /// A py peer with an RSA identity (`Qm…`): its messages carry its key and an RSA signature, which we check;
+    /// the sender shown is its RSA PeerID. Ours reach it as usual.
+    @Test("chat with a py peer that has an RSA identity, both ways", .timeLimit(.minutes(2)))
+    func rsaAuthor() throws {
+        let topic = "interop-rsa"
+        let py = try PyPeer(seed: "unused", extraArguments: ["--rsa"])
+        try py.subscribe(topic)
+        let node = try ChatNode(name: "p2p-chat", room: topic, nick: "ed", connect: [py.loopbackAddr])
+        try link(py, node, topic)
+        let id = try py.publishChat(topic, "signed with RSA")
+        let shown = try node.waitForMessage(content: "signed with RSA")
+        #expect(shown.string("from") == py.peer && py.peer.hasPrefix("Qm") && shown.string("id") == id, "\(shown)")
+        try node.send("answered with Ed25519")
+        #expect(try py.waitForChat(content: "answered with Ed25519").event.string("from") == node.peer)
+    }
+
     /// We join while alone, so our `join` reaches no one when it is published; py dials us a moment later and
     /// still gets it (it lingers in the room), once, and py's GossipSub takes it as any other message of ours.
     @Test("py that dials us after we joined still gets our join, once")

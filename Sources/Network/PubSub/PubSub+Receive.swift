@@ -119,9 +119,6 @@ extension PubSub {
             } else {
                 author = try PeerID(multihash: Array(buf[fromRange]))
             }
-        } catch PubSubError.unsupportedAuthorKey {
-            counters.ignored += 1   // a valid message we cannot check: dropped, the relay not blamed
-            return
         } catch {
             counters.invalidSignatures += 1
             router.penalize(peer, .invalidMessage)

@@ -47,8 +47,6 @@ public enum PubSubError: Error, Equatable, Sendable {
     case badSeqno(length: Int)
     case invalidFrom
     case keyMismatch
-    /// The author's key is not Ed25519 (an RSA author's messages are not verified here).
-    case unsupportedAuthorKey
     case invalidSignature
     case missingTopic
     case messageTooLarge(size: Int, limit: Int)

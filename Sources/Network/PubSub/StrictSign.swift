@@ -1,4 +1,4 @@
-/// StrictSign (pubsub spec "Message Signing"): every message carries `from`, `seqno` and an Ed25519 `signature`
+/// StrictSign (pubsub spec "Message Signing"): every message carries `from`, `seqno` and a `signature` (Ed25519 ours; Ed25519 or RSA, with `key`, others')
 /// over `"libp2p-pubsub:" || Marshal(Message without fields 5 and 6)`. Verification strips 5/6 from the
 /// *received* bytes, so fields we don't know (or order differently) stay covered exactly as the author signed.
 enum StrictSign {
@@ -92,8 +92,6 @@ struct AuthorKeyCache {
             guard let k = peer.publicKey else { throw PubSubError.invalidFrom }
             key = k
         }
-        // Our table-driven verify is Ed25519 only; an RSA author (allowed in the spec, unseen in chat) is refused.
-        guard key.algorithm == .ed25519 else { throw PubSubError.unsupportedAuthorKey }
         if let cached, cached.1.publicKey == key { return cached }
         let entry = (peer, VerifyingKey(key, precomputeAfter: Self.precomputeAfter))
         insert(ArraySlice(Array(from)), entry)
