@@ -366,18 +366,19 @@ struct ChatInteropTests {
         try py.waitFor("disconnected", timeout: 15) { $0.string("peer") == node.peer }
     }
 
-    /// A py peer with an RSA identity (`Qm…`): its messages carry its key and an RSA signature, which we check;
-    /// the sender shown is its RSA PeerID. Ours reach it as usual.
-    @Test("chat with a py peer that has an RSA identity, both ways", .timeLimit(.minutes(2)))
-    func rsaAuthor() throws {
-        let topic = "interop-rsa"
-        let py = try PyPeer(seed: "unused", extraArguments: ["--rsa"])
+    /// A py peer with an RSA (`Qm…`) or secp256k1 (`16Uiu2…`) identity: its messages carry its key and a
+    /// signature of that kind, which we check; the sender shown is its PeerID. Ours reach it as usual.
+    @Test("chat with a py peer that has an RSA or secp256k1 identity, both ways", .timeLimit(.minutes(2)),
+          arguments: ["--rsa", "--secp256k1"])
+    func otherKeyTypeAuthor(_ flag: String) throws {
+        let topic = "interop-key-\(flag.dropFirst(2))"
+        let py = try PyPeer(seed: "unused", extraArguments: [flag])
         try py.subscribe(topic)
         let node = try ChatNode(name: "p2p-chat", room: topic, nick: "ed", connect: [py.loopbackAddr])
         try link(py, node, topic)
-        let id = try py.publishChat(topic, "signed with RSA")
-        let shown = try node.waitForMessage(content: "signed with RSA")
-        #expect(shown.string("from") == py.peer && py.peer.hasPrefix("Qm") && shown.string("id") == id, "\(shown)")
+        let id = try py.publishChat(topic, "signed with \(flag)")
+        let shown = try node.waitForMessage(content: "signed with \(flag)")
+        #expect(shown.string("from") == py.peer && shown.string("id") == id, "\(shown)")
         try node.send("answered with Ed25519")
         #expect(try py.waitForChat(content: "answered with Ed25519").event.string("from") == node.peer)
     }

@@ -107,12 +107,14 @@ struct InteropTests {
         try py.waitFor("disconnected", timeout: 15) { $0.string("peer") == node.peer }
     }
 
-    /// An RSA identity (a `Qm…` PeerID, as the public IPFS bootstrap nodes have): its Noise handshake signature is
-    /// RSASSA-PKCS1-v1_5 / SHA-256, checked here, and its PeerID is the SHA-256 of its key. Both directions.
-    @Test("a py peer with an RSA identity: it dials us, we dial it, ping and identify both ways")
-    func rsaPeerBothWays() throws {
-        let py = try PyPeer(seed: "unused", extraArguments: ["--rsa"])
-        #expect(py.peer.hasPrefix("Qm"), "an RSA PeerID: \(py.ready)")
+    /// A py peer with an RSA identity (a `Qm…` PeerID, as the public IPFS bootstrap nodes have: RSASSA-PKCS1-v1_5 /
+    /// SHA-256 signatures, the PeerID the SHA-256 of the key) or a secp256k1 one (`16Uiu2…`: DER ECDSA, the key
+    /// inlined). Its Noise handshake signature is checked here. Both directions.
+    @Test("a py peer with an RSA or secp256k1 identity: it dials us, we dial it, ping and identify both ways",
+          arguments: [("--rsa", "Qm"), ("--secp256k1", "16Uiu2")])
+    func otherKeyTypesBothWays(_ flag: String, _ prefix: String) throws {
+        let py = try PyPeer(seed: "unused", extraArguments: [flag])
+        #expect(py.peer.hasPrefix(prefix), "\(flag): \(py.ready)")
 
         // we dial py (the PeerID in the address must match the key its handshake proves)
         let node = try ChatNode(connect: [py.loopbackAddr])
@@ -140,7 +142,7 @@ struct InteropTests {
             if entry?.string("agent") == nil { try other.send("/ping \(py.peer)"); try other.waitFor("ping") }
         }
         #expect(entry?.string("agent") == "py-libp2p/0.8.1", "\(entry ?? [:])")
-        #expect(entry?.strings("signed_addrs") == py.addrs, "py's RSA-signed peer record verified: \(entry ?? [:])")
+        #expect(entry?.strings("signed_addrs") == py.addrs, "py's signed peer record verified: \(entry ?? [:])")
     }
 
     @Test("16 MiB over one yamux stream each way arrives intact (flow control under a real peer)",

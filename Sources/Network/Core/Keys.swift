@@ -3,21 +3,23 @@ import SwiftProtobuf
 /// Errors from key and PeerID handling.
 public enum KeyError: Error, Equatable, Sendable {
     case malformedKeyEnvelope
-    case unsupportedKeyType(Int)          // secp256k1 and ECDSA are not verified yet
+    case unsupportedKeyType(Int)          // ECDSA (P-256) is not verified yet
     case badKeyLength(expected: Int, got: Int)
     case mismatchedLegacyPublicKey        // 96-byte sk||pk||pk form whose two pk copies differ
     case malformedRSAKey                  // not a PKIX SubjectPublicKeyInfo of an RSA key
     case rsaKeySize(bits: Int)            // outside RSAPublicKey.minBits…maxBits
+    case malformedSecp256k1Key            // not a 33-byte compressed point on the curve
 }
 
-/// A peer's public key: Ed25519 (ours, and what p2p-chat, py and most of today's peers use) or RSA (verified
-/// only, for peers such as the `Qm…` IPFS bootstrap nodes). secp256k1 and ECDSA are refused by `init(protobuf:)`.
+/// A peer's public key: Ed25519 (ours, and what p2p-chat, py and most of today's peers use), or — verified only —
+/// RSA (peers such as the `Qm…` IPFS bootstrap nodes) or secp256k1 (`16Uiu2…`). ECDSA is refused by `init(protobuf:)`.
 public struct PublicKey: Hashable, Sendable {
-    public enum Algorithm: Sendable { case ed25519, rsa }
+    public enum Algorithm: Sendable { case ed25519, rsa, secp256k1 }
 
     private enum Material: Hashable, Sendable {
         case ed25519([UInt8])
         case rsa(RSAPublicKey)
+        case secp256k1(Secp256k1PublicKey)
     }
     private let material: Material
 
@@ -29,9 +31,10 @@ public struct PublicKey: Hashable, Sendable {
     }
 
     public init(rsa: RSAPublicKey) { material = .rsa(rsa) }
+    public init(secp256k1: Secp256k1PublicKey) { material = .secp256k1(secp256k1) }
 
     /// Parses the libp2p `PublicKey` protobuf envelope: `08 01 12 20 <32-byte key>` for Ed25519,
-    /// `08 00 12 <len> <SubjectPublicKeyInfo DER>` for RSA. A missing `Type` reads as its default, RSA (0):
+    /// `08 00 12 <len> <SubjectPublicKeyInfo DER>` for RSA, `08 02 12 21 <compressed point>` for secp256k1. A missing `Type` reads as its default, RSA (0):
     /// py-libp2p leaves it out of the key in its signed peer records; the PeerID still hashes the full form.
     public init(protobuf bytes: [UInt8]) throws {
         let envelope: PublicKeyProto
@@ -39,6 +42,7 @@ public struct PublicKey: Hashable, Sendable {
         switch envelope.type {
         case .ed25519: try self.init(ed25519: [UInt8](envelope.data))
         case .rsa: self.init(rsa: try RSAPublicKey(der: [UInt8](envelope.data)))
+        case .secp256K1: self.init(secp256k1: try Secp256k1PublicKey(compressed: [UInt8](envelope.data)))
         default: throw KeyError.unsupportedKeyType(envelope.type.rawValue)
         }
     }
@@ -47,6 +51,7 @@ public struct PublicKey: Hashable, Sendable {
         switch material {
         case .ed25519: return .ed25519
         case .rsa: return .rsa
+        case .secp256k1: return .secp256k1
         }
     }
 
@@ -64,6 +69,7 @@ public struct PublicKey: Hashable, Sendable {
             var out: [UInt8] = [0x08, 0x00, 0x12]
             Varint.encode(UInt64(key.der.count), into: &out)
             return out + key.der
+        case .secp256k1(let key): return [0x08, 0x02, 0x12, 0x21] + key.compressed
         }
     }
 
@@ -71,6 +77,7 @@ public struct PublicKey: Hashable, Sendable {
         switch material {
         case .ed25519(let raw): return Sodium.ed25519Verify(signature, message, publicKey: raw)
         case .rsa(let key): return key.verify(signature: signature, for: message)
+        case .secp256k1(let key): return key.verify(signature: signature, for: message)
         }
     }
 

@@ -57,8 +57,8 @@ struct BigUInt: Comparable {
     }
 }
 
-/// Montgomery arithmetic modulo an odd n of s limbs, R = 2^(32·s).
-private struct Montgomery {
+/// Montgomery arithmetic modulo an odd n of s limbs, R = 2^(32·s). Elements are s-limb arrays below n.
+struct Montgomery {
     let n: [UInt32]
     /// -n⁻¹ mod 2^32.
     let nPrime: UInt32
@@ -91,13 +91,13 @@ private struct Montgomery {
         if carry == 1 || !isLess(x, n) { subtract(&x, n) }
     }
 
-    private static func isLess(_ a: [UInt32], _ b: [UInt32]) -> Bool {
+    static func isLess(_ a: [UInt32], _ b: [UInt32]) -> Bool {
         for i in stride(from: a.count - 1, through: 0, by: -1) where a[i] != b[i] { return a[i] < b[i] }
         return false
     }
 
     /// a -= b (mod 2^(32·count)).
-    private static func subtract(_ a: inout [UInt32], _ b: [UInt32]) {
+    static func subtract(_ a: inout [UInt32], _ b: [UInt32]) {
         var borrow: UInt64 = 0
         for i in a.indices {
             let difference = UInt64(a[i]) &- UInt64(i < b.count ? b[i] : 0) &- borrow
@@ -107,6 +107,52 @@ private struct Montgomery {
     }
 
     func toMontgomery(_ x: BigUInt) -> [UInt32] { multiply(x.limbs, rSquared) }
+
+    /// Out of Montgomery form.
+    func value(_ a: [UInt32]) -> BigUInt { BigUInt(limbs: multiply(a, [1])) }
+
+    /// (a + b) mod n, for a, b < n (in or out of Montgomery form alike).
+    func add(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
+        var sum = a
+        var carry: UInt64 = 0
+        for i in sum.indices {
+            let total = UInt64(a[i]) + UInt64(b[i]) + carry
+            sum[i] = UInt32(truncatingIfNeeded: total)
+            carry = total >> 32
+        }
+        if carry != 0 || !Self.isLess(sum, n) { Self.subtract(&sum, n) }
+        return sum
+    }
+
+    /// (a − b) mod n, for a, b < n.
+    func subtract(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
+        var difference = a
+        Self.subtract(&difference, b)
+        if Self.isLess(a, b) {   // wrapped below zero: add n back (mod 2^(32·s))
+            var carry: UInt64 = 0
+            for i in difference.indices {
+                let total = UInt64(difference[i]) + UInt64(n[i]) + carry
+                difference[i] = UInt32(truncatingIfNeeded: total)
+                carry = total >> 32
+            }
+        }
+        return difference
+    }
+
+    /// a^(n−2): the inverse of a ≠ 0 when n is prime (Fermat), in Montgomery form.
+    func inverse(_ a: [UInt32]) -> [UInt32] {
+        var nMinus2 = n
+        Self.subtract(&nMinus2, [2])
+        let exponent = BigUInt(limbs: nMinus2)
+        var result = one
+        for i in stride(from: exponent.bitWidth - 1, through: 0, by: -1) {
+            result = multiply(result, result)
+            if exponent.bit(i) { result = multiply(result, a) }
+        }
+        return result
+    }
+
+    var zero: [UInt32] { [UInt32](repeating: 0, count: n.count) }
 
     /// a·b·R⁻¹ mod n (CIOS); a and b shorter than n are zero-extended.
     func multiply(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {

@@ -726,6 +726,10 @@ async def main(opts: argparse.Namespace) -> None:
         # An RSA identity (a `Qm…` PeerID), like the public IPFS bootstrap nodes: random, 2048 bits.
         from libp2p.crypto.rsa import create_new_key_pair as create_rsa_key_pair
         key_pair = create_rsa_key_pair(2048)
+    elif opts.secp256k1:
+        # A secp256k1 identity (a `16Uiu2…` PeerID): random.
+        from libp2p.crypto.secp256k1 import create_new_key_pair as create_secp256k1_key_pair
+        key_pair = create_secp256k1_key_pair()
     else:
         seed = hashlib.sha256(opts.seed.encode()).digest() if opts.seed else secrets.token_bytes(32)
         key_pair = create_new_key_pair(seed)
@@ -800,6 +804,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--seed", help="identity seed string; key = Ed25519(sha256(seed)); random if absent")
     p.add_argument("--rsa", action="store_true", help="a random 2048-bit RSA identity instead (--seed ignored)")
+    p.add_argument("--secp256k1", action="store_true", help="a random secp256k1 identity instead (--seed ignored)")
     p.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (default 0 = any)")
     p.add_argument("--listen", help="full listen multiaddr (overrides --port)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="per-command timeout in seconds")

@@ -57,9 +57,13 @@ import Testing
     }
 
     @Test func otherKeyTypesAndGarbageAreRejected() throws {
-        // secp256k1 public key from the spec table.
+        // The spec table's secp256k1 key is verified now (a point on the curve, re-encoded byte for byte);
+        // its ECDSA key is not.
         let secp = Self.bytes("08021221037777e994e452c21604f91de093ce415f5432f701dd8cd1a7a6fea0e630bfca99")
-        #expect(throws: KeyError.unsupportedKeyType(2)) { try PublicKey(protobuf: secp) }
+        #expect(try PublicKey(protobuf: secp).algorithm == .secp256k1)
+        #expect(try PublicKey(protobuf: secp).protobuf == secp)
+        let ecdsa = Self.bytes("0803125b3059301306072a8648ce3d020106082a8648ce3d03010703420004de3d300fa36ae0e8f5d530899d83abab44abf3161f162a4bc901d8e6ecda020e8b6d5f8da30525e71d6851510c098e5c47c646a597fb4dcec034e9f77c409e62")
+        #expect(throws: KeyError.unsupportedKeyType(3)) { try PublicKey(protobuf: ecdsa) }
         #expect(throws: KeyError.malformedKeyEnvelope) { try PublicKey(protobuf: [0x08, 0x01, 0x12, 0x20, 0x01]) }
         #expect(throws: KeyError.badKeyLength(expected: 32, got: 31)) {
             try PublicKey(protobuf: [0x08, 0x01, 0x12, 0x1f] + [UInt8](repeating: 1, count: 31))

@@ -86,9 +86,9 @@ import Testing
         #expect(throws: IdentifyError.invalidPublicKey(.malformedRSAKey)) {
             try Self.read(LengthPrefixed.frame(rsa))
         }
-        let secp256k1: [UInt8] = [0x0a, 0x06, 0x08, 0x02, 0x12, 0x02, 0x01, 0x02]
-        #expect(throws: IdentifyError.invalidPublicKey(.unsupportedKeyType(2))) {
-            try Self.read(LengthPrefixed.frame(secp256k1))
+        let ecdsa: [UInt8] = [0x0a, 0x06, 0x08, 0x03, 0x12, 0x02, 0x01, 0x02]
+        #expect(throws: IdentifyError.invalidPublicKey(.unsupportedKeyType(3))) {
+            try Self.read(LengthPrefixed.frame(ecdsa))
         }
         let shortKey: [UInt8] = [0x0a, 0x06, 0x08, 0x01, 0x12, 0x02, 0x01, 0x02]
         #expect(throws: IdentifyError.invalidPublicKey(.badKeyLength(expected: 32, got: 2))) {

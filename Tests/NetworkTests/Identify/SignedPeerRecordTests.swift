@@ -96,15 +96,15 @@ import Testing
         }
     }
 
-    @Test func aMalformedRSAKeyOrASecp256k1KeyIsRefused() {
+    @Test func aMalformedRSAKeyOrAnECDSAKeyIsRefused() {
         let payload = Self.payload()
         let rsa: [UInt8] = [0x08, 0x00, 0x12, 0x03, 1, 2, 3]
         #expect(throws: SignedPeerRecord.Error.unsupportedKey(.malformedRSAKey)) {
             try SignedPeerRecord(verifying: Self.envelope(key: rsa, payload: payload, signature: Self.signed(payload)))
         }
-        let secp256k1: [UInt8] = [0x08, 0x02, 0x12, 0x03, 1, 2, 3]
-        #expect(throws: SignedPeerRecord.Error.unsupportedKey(.unsupportedKeyType(2))) {
-            try SignedPeerRecord(verifying: Self.envelope(key: secp256k1, payload: payload, signature: Self.signed(payload)))
+        let ecdsa: [UInt8] = [0x08, 0x03, 0x12, 0x03, 1, 2, 3]
+        #expect(throws: SignedPeerRecord.Error.unsupportedKey(.unsupportedKeyType(3))) {
+            try SignedPeerRecord(verifying: Self.envelope(key: ecdsa, payload: payload, signature: Self.signed(payload)))
         }
     }
 

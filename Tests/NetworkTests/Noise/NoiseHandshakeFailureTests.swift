@@ -78,7 +78,8 @@ import Testing
     }
 
     @Test(arguments: [([UInt8]([0x08, 0x00, 0x12, 0x04, 1, 2, 3, 4]), KeyError.malformedRSAKey),   // RSA, not DER
-                      ([0x08, 0x02, 0x12, 0x04, 1, 2, 3, 4], KeyError.unsupportedKeyType(2))])       // secp256k1
+                      ([0x08, 0x02, 0x12, 0x04, 1, 2, 3, 4], KeyError.malformedSecp256k1Key),          // secp256k1, not a point
+                      ([0x08, 0x03, 0x12, 0x04, 1, 2, 3, 4], KeyError.unsupportedKeyType(3))])       // ECDSA
     func unusableIdentityKeyIsRefused(_ envelope: [UInt8], _ expected: KeyError) throws {
         #expect(throws: NoiseError.unsupportedKey(expected)) {
             try Self.initiatorError { _ in
