@@ -23,16 +23,7 @@ import Testing
         return tlv(0x30, algorithm + tlv(0x03, [0x00] + tlv(0x30, integer(n) + integer(e))))
     }
 
-    static func hex(_ text: String) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            bytes.append(UInt8(text[index..<next], radix: 16)!)
-            index = next
-        }
-        return bytes
-    }
+    static func hex(_ text: String) -> [UInt8] { [UInt8](hex: text)! }
 
     @Test func pysSignatureVerifiesAndThePeerIDMatches() throws {
         let key = try PublicKey(protobuf: Self.envelope)
