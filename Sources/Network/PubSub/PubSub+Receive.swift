@@ -115,10 +115,15 @@ extension PubSub {
         let author: PeerID
         do {
             if config.validateSignatures {
-                author = try StrictSign.verify(m, in: buf, keys: &authorKeys)
+                author = try StrictSign.verify(m, in: buf, keys: &authorKeys) {
+                    slowVerifiesByPeer.allow(peer, now: now) && slowVerifies.allow(0, now: now)
+                }
             } else {
                 author = try PeerID(multihash: Array(buf[fromRange]))
             }
+        } catch PubSubError.slowVerifyBudgetExceeded {
+            counters.slowVerifiesRefused += 1   // unchecked, so neither seen nor blamed: a later copy may pass
+            return
         } catch {
             counters.invalidSignatures += 1
             router.penalize(peer, .invalidMessage)

@@ -26,6 +26,9 @@ public final class PubSub {
     var topicPeers: [String: Set<PeerID>] = [:]
     var seen: TimeCache<MessageID>
     var authorKeys = AuthorKeyCache()
+    /// Budgets for signatures that are not Ed25519: per relaying peer, and in all (key 0).
+    var slowVerifiesByPeer: RateLimiter<PeerID>
+    var slowVerifies: RateLimiter<Int>
     var lastSweep: Instant
     var commands: [PubSubCommand] = []
     var commandHead = 0
@@ -44,6 +47,8 @@ public final class PubSub {
         self.config = config
         self.nextSeqno = seqnoStart
         self.seen = TimeCache(ttl: config.seenTTL)
+        self.slowVerifiesByPeer = RateLimiter(rate: config.slowVerifyRatePerPeer, burst: config.slowVerifyBurstPerPeer)
+        self.slowVerifies = RateLimiter(rate: config.slowVerifyRate, burst: config.slowVerifyBurst)
         self.lastSweep = now
         var rng = SplitMix64(seed: config.randomSeed ?? UInt64.random(in: 0...UInt64.max))
         switch config.router {
