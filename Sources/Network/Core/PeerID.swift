@@ -21,6 +21,8 @@ public struct PeerID: Hashable, Sendable, CustomStringConvertible, Comparable {
     static let identityCode: UInt8 = 0x00
     static let sha256Code: UInt8 = 0x12
     static let maxInlineKeyLength = 42
+    /// How every Ed25519 PeerID begins: identity multihash, 36 bytes, then the key envelope's `08 01 12 20`.
+    static let ed25519Prefix: [UInt8] = [0x00, 0x24, 0x08, 0x01, 0x12, 0x20]
     static let libp2pKeyCodec: UInt64 = 0x72
 
     /// The identity multihash of the key's envelope when it is at most 42 bytes (Ed25519), else its SHA-256 (RSA).

@@ -30,6 +30,14 @@ struct BigUInt: Comparable {
         while limbs.last == 0 { limbs.removeLast() }
     }
 
+    /// self − m when self ≥ m, else self: the reduction for a value known to be below 2m.
+    func reducedOnce(modulo m: BigUInt) -> BigUInt {
+        guard !(self < m) else { return self }
+        var difference = limbs
+        Montgomery.subtract(&difference, m.limbs)
+        return BigUInt(limbs: difference)
+    }
+
     var bitWidth: Int { limbs.last.map { limbs.count * 32 - $0.leadingZeroBitCount } ?? 0 }
 
     func bit(_ index: Int) -> Bool {

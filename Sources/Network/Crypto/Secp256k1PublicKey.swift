@@ -41,14 +41,13 @@ public struct Secp256k1PublicKey: Hashable, Sendable {
               !r.limbs.isEmpty, !s.limbs.isEmpty else { return false }
         let scalars = Curve.scalars
         let z = BigUInt(bigEndian: Sodium.sha256(message))
-        let zm = scalars.toMontgomery(z < Curve.n ? z : BigUInt(limbs: { var v = z.limbs; Montgomery.subtract(&v, Curve.n.limbs); return v }()))
+        let zm = scalars.toMontgomery(z.reducedOnce(modulo: Curve.n))   // z < 2²⁵⁶ < 2n
         let w = scalars.inverse(scalars.toMontgomery(s))
         let u1 = scalars.value(scalars.multiply(zm, w))
         let u2 = scalars.value(scalars.multiply(scalars.toMontgomery(r), w))
         guard let point = JacobianPoint.sum(u1, times: Curve.generator, u2, times: JacobianPoint(affine: x, y))?.affineX()
         else { return false }
-        let reduced = point < Curve.n ? point : BigUInt(limbs: { var v = point.limbs.padded(8); Montgomery.subtract(&v, Curve.n.limbs); return v }())
-        return reduced == r
+        return point.reducedOnce(modulo: Curve.n) == r   // x < p < 2n
     }
 
     /// (r, s) from `30 L 02 L r 02 L s`, strict DER (minimal lengths, positive integers, nothing after).

@@ -94,6 +94,10 @@ import Testing
         ps.subscribe(F.topic, now: F.t0)
         let good = try PubSubMessage(serializedBytes: Self.rsaSigned)
         let relay = F.peer("relay")
+        #expect(F.peer("alice").bytes.starts(with: PeerID.ed25519Prefix))
+        let ed25519 = (1...3).map { F.signed("alice", "fast \($0)", seqno: UInt64($0)) }
+        ps.receive(F.frame(F.publishRPC(ed25519)), from: relay, now: F.t0)   // Ed25519 authors take no budget
+        #expect(F.delivered(F.drain(ps)).count == 3)
         for seqno in 1...2 {   // two forged RSA messages use up the relay's burst
             var forged = good
             forged.seqno = Data(StrictSign.seqnoBytes(UInt64(seqno)))
