@@ -33,9 +33,30 @@ struct MDNSNetnsTests {
         try b.send("after the link came back")
         try a.waitForMessage(content: "after the link came back", from: b.peer)
     }
+
+    /// An IPv6-only link: the veth pair has no IPv4 address, so only ff02::fb can carry the queries (each
+    /// namespace's 224.0.0.251 stays on its own loopback), and the peer is dialed on its ULA address.
+    @Test("on an IPv6-only link, nodes listening on /ip6/:: discover each other over ff02::fb and chat")
+    func discoverOverIPv6Alone() throws {
+        let net = try NetworkNamespaces(family: .ipv6)
+        defer { net.remove() }
+        let room = "netns-ipv6-room"
+        let a = try net.node(0, name: "netns6-a", room: room)
+        let b = try net.node(1, name: "netns6-b", room: room)
+        defer { a.process.terminate(); b.process.terminate() }
+
+        let connected = try a.waitFor("connected", timeout: 30) { $0.string("peer") == b.peer }
+        try b.waitFor("connected", timeout: 30) { $0.string("peer") == a.peer }
+        let via = connected.string("addr") ?? ""
+        #expect(via.hasPrefix("/ip6/fd77::"), "dialed or accepted over the IPv6 link: \(via)")
+        try waitUntilInRoomTogether(a, b, room)
+        try a.send("over IPv6 alone")
+        try b.waitForMessage(content: "over IPv6 alone", from: a.peer)
+    }
 }
 
-/// Two namespaces `p2pmdns-<pid>-0/1` with a veth pair 10.77.0.1/24 ⇄ 10.77.0.2/24.
+/// Two namespaces `p2pmdns-<pid>-0/1` with a veth pair 10.77.0.1/24 ⇄ 10.77.0.2/24, or, for `.ipv6`,
+/// fd77::1/64 ⇄ fd77::2/64 and no IPv4 address on the link.
 final class NetworkNamespaces {
     static let ipTool = "/usr/sbin/ip"
 
@@ -52,10 +73,15 @@ final class NetworkNamespaces {
 
     let names: [String]
     let veth: [String]
-    let addresses = ["10.77.0.1", "10.77.0.2"]
+    let family: Family
+    let addresses: [String]
 
-    init() throws {
-        let tag = "\(getpid() % 100_000)"
+    enum Family { case ipv4, ipv6 }
+
+    init(family: Family = .ipv4) throws {
+        self.family = family
+        addresses = family == .ipv4 ? ["10.77.0.1", "10.77.0.2"] : ["fd77::1", "fd77::2"]
+        let tag = "\(getpid() % 100_000)\(family == .ipv4 ? "" : "6")"
         names = ["p2pmdns-\(tag)-0", "p2pmdns-\(tag)-1"]
         veth = ["vm\(tag)a", "vm\(tag)b"]
         for name in names { try Self.run([Self.ipTool, "netns", "add", name]) }
@@ -63,7 +89,11 @@ final class NetworkNamespaces {
                       "netns", names[1]])
         for index in 0..<2 {
             try ip(["link", "set", "lo", "up"], in: index)
-            try ip(["addr", "add", "\(addresses[index])/24", "dev", veth[index]], in: index)
+            if family == .ipv4 {
+                try ip(["addr", "add", "\(addresses[index])/24", "dev", veth[index]], in: index)
+            } else {   // nodad: usable at once, not after duplicate address detection
+                try ip(["-6", "addr", "add", "\(addresses[index])/64", "dev", veth[index], "nodad"], in: index)
+            }
             try ip(["link", "set", veth[index], "multicast", "on", "up"], in: index)
         }
     }
@@ -73,9 +103,11 @@ final class NetworkNamespaces {
         try Self.run([Self.ipTool, "netns", "exec", names[index], Self.ipTool] + arguments)
     }
 
-    /// A headless p2p-chat in namespace `index`, listening on its veth address too, mDNS on.
+    /// A headless p2p-chat in namespace `index`, listening on its veth address too (IPv4), or on every
+    /// IPv6 address (`/ip6/::`), mDNS on.
     func node(_ index: Int, name: String, room: String) throws -> ChatNode {
-        try ChatNode(name: name, extraArguments: ["--listen", "/ip4/\(addresses[index])/tcp/0", "--room", room],
+        let listen = family == .ipv4 ? "/ip4/\(addresses[index])/tcp/0" : "/ip6/::/tcp/0"
+        return try ChatNode(name: name, extraArguments: ["--listen", listen, "--room", room],
                      mdns: true, wrapper: [Self.ipTool, "netns", "exec", names[index]])
     }
 

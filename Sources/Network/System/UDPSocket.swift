@@ -4,17 +4,23 @@ import Glibc
 import Darwin
 #endif
 
-/// A nonblocking IPv4 UDP socket: the mDNS multicast socket and the unicast DNS client.
+/// A nonblocking UDP socket: the mDNS multicast sockets (IPv4 and IPv6) and the unicast DNS client.
 ///
-///     let socket = try UDPSocket.bindMulticast(port: 5353, group: UDPSocket.mdnsGroup)
+///     let socket = try UDPSocket.bindMulticast(port: 5353)
 ///     for interface in IPv4Interface.all() where interface.isMulticast { try socket.join(UDPSocket.mdnsGroup, on: interface.address) }
 ///     reactor.watch(socket.fd, .read) { _ in while let (bytes, from) = try? socket.receive() { … } }
 ///     try socket.sendMulticast(bytes, group: UDPSocket.mdnsGroup, port: 5353, via: interface.address)
+///
+///     let six = try UDPSocket.bindMulticastIPv6(port: 5353)              // IPv6 groups go by interface index
+///     try six.join(ipv6Group: UDPSocket.mdnsGroupIPv6, interfaceIndex: interface.index)
+///     try six.sendMulticast(bytes, ipv6Group: UDPSocket.mdnsGroupIPv6, port: 5353, interfaceIndex: interface.index)
 ///
 /// Errors are `Errno` values naming the call; "would block" is `nil`/`false`, never an error.
 public final class UDPSocket {
     /// 224.0.0.251, the mDNS IPv4 group.
     public static let mdnsGroup: [UInt8] = [224, 0, 0, 251]
+    /// ff02::fb, the mDNS IPv6 link-local group.
+    public static let mdnsGroupIPv6: [UInt8] = [0xff, 0x02] + [UInt8](repeating: 0, count: 13) + [0xfb]
     /// Largest datagram `receive` returns whole (the UDP maximum); longer ones cannot exist.
     public static let maxDatagram = 65_535
 
@@ -48,13 +54,26 @@ public final class UDPSocket {
         }
     }
 
+    /// The same on `[::]:port` for an IPv6 group, `IPV6_V6ONLY` (the IPv4 socket has the port's IPv4
+    /// side), with IPv6 multicast loop on and 255 hops. Join the group with `join(ipv6Group:interfaceIndex:)`.
+    public static func bindMulticastIPv6(port: UInt16) throws -> UDPSocket {
+        try open(.ipv6(address: [UInt8](repeating: 0, count: 16), port: port)) { fd in
+            try SocketCalls.setOption(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, 1, "setsockopt(IPV6_V6ONLY)")
+            try SocketCalls.setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1, "setsockopt(SO_REUSEADDR)")
+            try SocketCalls.setOption(fd, SOL_SOCKET, SO_REUSEPORT, 1, "setsockopt(SO_REUSEPORT)")
+            try SocketCalls.setOption(fd, Int32(IPPROTO_IPV6), IPV6_MULTICAST_LOOP, 1, "setsockopt(IPV6_MULTICAST_LOOP)")
+            try SocketCalls.setOption(fd, Int32(IPPROTO_IPV6), IPV6_MULTICAST_HOPS, 255, "setsockopt(IPV6_MULTICAST_HOPS)")
+        }
+    }
+
     private static func open(_ address: SocketAddress, configure: (Int32) throws -> Void) throws -> UDPSocket {
         #if os(Linux)
         let type = Int32(SOCK_DGRAM.rawValue) | SocketConstants.atomicFlags
         #else
         let type = SOCK_DGRAM
         #endif
-        let fd = try Syscall.checked("socket") { socket(AF_INET, type, 0) }
+        let domain = address.family == .ipv6 ? AF_INET6 : AF_INET
+        let fd = try Syscall.checked("socket") { socket(domain, type, 0) }
         do {
             try SocketCalls.prepare(fd)
             try configure(fd)
@@ -75,6 +94,16 @@ public final class UDPSocket {
         withUnsafeMutableBytes(of: &request.imr_interface) { $0.copyBytes(from: interface) }
         try Syscall.checked("setsockopt(IP_ADD_MEMBERSHIP)") {
             setsockopt(fd, Int32(IPPROTO_IP), IP_ADD_MEMBERSHIP, &request, socklen_t(MemoryLayout<ip_mreq>.size))
+        }
+    }
+
+    /// `IPV6_ADD_MEMBERSHIP` of `group` (16 bytes) on the interface with index `interfaceIndex`.
+    public func join(ipv6Group group: [UInt8], interfaceIndex: UInt32) throws {
+        var request = ipv6_mreq()
+        withUnsafeMutableBytes(of: &request.ipv6mr_multiaddr) { $0.copyBytes(from: group) }
+        request.ipv6mr_interface = .init(interfaceIndex)
+        try Syscall.checked("setsockopt(IPV6_ADD_MEMBERSHIP)") {
+            setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_ADD_MEMBERSHIP, &request, socklen_t(MemoryLayout<ipv6_mreq>.size))
         }
     }
 
@@ -118,6 +147,16 @@ public final class UDPSocket {
         return try send(bytes, to: .ipv4(address: group, port: port))
     }
 
+    /// Sends to `[group]:port` out of the interface with index `interfaceIndex` (`IPV6_MULTICAST_IF`).
+    @discardableResult
+    public func sendMulticast(_ bytes: [UInt8], ipv6Group group: [UInt8], port: UInt16, interfaceIndex: UInt32) throws -> Bool {
+        var index = Int32(bitPattern: interfaceIndex)
+        try Syscall.checked("setsockopt(IPV6_MULTICAST_IF)") {
+            setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_MULTICAST_IF, &index, socklen_t(MemoryLayout<Int32>.size))
+        }
+        return try send(bytes, to: .ipv6(address: group, port: port))
+    }
+
     public func close() {
         guard fd >= 0 else { return }
         FileDescriptor.close(fd)
@@ -128,54 +167,4 @@ public final class UDPSocket {
 /// libc `bind`, which the static `UDPSocket.bind` hides inside the class.
 private func bindDatagram(_ fd: Int32, _ sa: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
     bind(fd, sa, length)
-}
-
-/// One IPv4 address of an interface that is up, with what multicast and subnet checks need.
-public struct IPv4Interface: Hashable, Sendable {
-    public var name: String
-    public var address: [UInt8]
-    public var netmask: [UInt8]
-    public var isLoopback: Bool
-    /// `IFF_MULTICAST`: the interface can carry multicast (loopback usually cannot say so).
-    public var isMulticast: Bool
-
-    public init(name: String, address: [UInt8], netmask: [UInt8], isLoopback: Bool, isMulticast: Bool) {
-        self.name = name
-        self.address = address
-        self.netmask = netmask
-        self.isLoopback = isLoopback
-        self.isMulticast = isMulticast
-    }
-
-    /// True when `other` is on this interface's subnet.
-    public func contains(_ other: [UInt8]) -> Bool {
-        guard other.count == 4, address.count == 4, netmask.count == 4 else { return false }
-        return (0..<4).allSatisfy { address[$0] & netmask[$0] == other[$0] & netmask[$0] }
-    }
-
-    /// Every IPv4 address of every interface that is up (getifaddrs).
-    public static func all() -> [IPv4Interface] {
-        var head: UnsafeMutablePointer<ifaddrs>?
-        guard getifaddrs(&head) == 0, let first = head else { return [] }
-        defer { freeifaddrs(head) }
-        var result: [IPv4Interface] = []
-        var cursor: UnsafeMutablePointer<ifaddrs>? = first
-        while let entry = cursor {
-            defer { cursor = entry.pointee.ifa_next }
-            let flags = Int32(entry.pointee.ifa_flags)
-            guard flags & Int32(IFF_UP) != 0, let sa = entry.pointee.ifa_addr,
-                  Int32(sa.pointee.sa_family) == AF_INET else { continue }
-            func bytes(_ pointer: UnsafeMutablePointer<sockaddr>?) -> [UInt8] {
-                guard let pointer else { return [0, 0, 0, 0] }
-                return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { sin in
-                    withUnsafeBytes(of: sin.pointee.sin_addr) { Array($0) }
-                }
-            }
-            result.append(IPv4Interface(name: String(cString: entry.pointee.ifa_name), address: bytes(sa),
-                                        netmask: bytes(entry.pointee.ifa_netmask),
-                                        isLoopback: flags & Int32(IFF_LOOPBACK) != 0,
-                                        isMulticast: flags & Int32(IFF_MULTICAST) != 0))
-        }
-        return result
-    }
 }

@@ -310,5 +310,10 @@ struct MDNSDialOrderTests {
         #expect(MDNSDialOrder.isLocal(.ipv4(address: [192, 168, 1, 7], port: 5353), interfaces: [Self.lan]))
         #expect(MDNSDialOrder.isLocal(.ipv4(address: [127, 0, 0, 1], port: 5353), interfaces: []))
         #expect(!MDNSDialOrder.isLocal(.ipv4(address: [192, 168, 1, 9], port: 5353), interfaces: [Self.lan]))
+        let own6: [UInt8] = [0xfe, 0x80] + [UInt8](repeating: 0, count: 13) + [7]
+        let other6: [UInt8] = [0xfe, 0x80] + [UInt8](repeating: 0, count: 13) + [9]
+        #expect(MDNSDialOrder.isLocal(.ipv6(address: own6, port: 5353), interfaces: [Self.lan], ipv6Addresses: [own6]))
+        #expect(!MDNSDialOrder.isLocal(.ipv6(address: other6, port: 5353), interfaces: [Self.lan], ipv6Addresses: [own6]))
+        #expect(MDNSDialOrder.isLocal(.loopbackIPv6(port: 5353), interfaces: []))
     }
 }

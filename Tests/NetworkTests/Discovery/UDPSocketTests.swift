@@ -30,6 +30,43 @@ import Testing
         try drive(reactor) { heard.contains(1) && heard.contains(2) }
     }
 
+    /// An IPv6 interface that can carry multicast, if this machine has one (CI machines may not).
+    static let ipv6MulticastInterface = IPv6Interface.all().first { $0.isMulticast && !$0.isLoopback }
+
+    @Test(.enabled(if: ipv6MulticastInterface != nil, "no IPv6 multicast interface on this machine"))
+    func twoIPv6MulticastSocketsShareAPortAndHearTheGroup() throws {
+        let interface = try #require(Self.ipv6MulticastInterface)
+        let port = UInt16.random(in: 30000...39999)
+        let first = try UDPSocket.bindMulticastIPv6(port: port), second = try UDPSocket.bindMulticastIPv6(port: port)
+        let ipv4 = try UDPSocket.bindMulticast(port: port)   // V6ONLY: the IPv4 side of the port is still free
+        #expect(first.localAddress == .ipv6(address: [UInt8](repeating: 0, count: 16), port: port))
+        try first.join(ipv6Group: UDPSocket.mdnsGroupIPv6, interfaceIndex: interface.index)
+        try second.join(ipv6Group: UDPSocket.mdnsGroupIPv6, interfaceIndex: interface.index)
+        let reactor = Reactor()
+        var heard: [(Int, SocketAddress)] = []
+        for (n, socket) in [(1, first), (2, second), (4, ipv4)] {
+            reactor.watch(socket.fd, .read) { _ in while let (_, from) = (try? socket.receive()) ?? nil { heard.append((n, from)) } }
+        }
+        #expect(try first.sendMulticast([7], ipv6Group: UDPSocket.mdnsGroupIPv6, port: port, interfaceIndex: interface.index))
+        try drive(reactor) { heard.contains { $0.0 == 1 } && heard.contains { $0.0 == 2 } }
+        #expect(!heard.contains { $0.0 == 4 }, "the IPv4 socket hears no IPv6 datagram")
+        // The sender is one of the interface's own addresses (link-local, for an ff02:: group).
+        #expect(heard.allSatisfy { interface.addresses.contains($0.1.addressBytes) })
+    }
+
+    @Test func ipv6Interfaces() {
+        let all = IPv6Interface.all()
+        #expect(all.allSatisfy { $0.index > 0 && $0.addresses.allSatisfy { $0.count == 16 } })
+        #expect(Set(all.map(\.name)).count == all.count, "one entry per interface, its addresses gathered")
+        #expect(IPv6Interface.isLinkLocal([0xfe, 0x80] + [UInt8](repeating: 0, count: 13) + [1]))
+        #expect(IPv6Interface.isLinkLocal([0xfe, 0xbf] + [UInt8](repeating: 0, count: 14)))
+        #expect(!IPv6Interface.isLinkLocal([0xfd, 0x00] + [UInt8](repeating: 0, count: 13) + [2]))
+        #expect(!IPv6Interface.isLinkLocal([0xfe, 0xc0] + [UInt8](repeating: 0, count: 14)))
+        // NetworkInterfaces (what wildcard listeners advertise) lists the same IPv6 addresses.
+        let advertised = NetworkInterfaces.addresses().filter { $0.family == .ipv6 }.map(\.addressBytes)
+        #expect(Set(advertised) == Set(all.flatMap(\.addresses)))
+    }
+
     @Test func sendingToAClosedSocketIsATypedError() throws {
         let socket = try UDPSocket.bind(.loopbackIPv4(port: 0))
         socket.close()

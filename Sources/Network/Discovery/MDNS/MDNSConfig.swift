@@ -13,6 +13,11 @@ public struct MDNSConfig: Sendable {
     public var maxQueryInterval: Duration = .seconds(300)
     /// The mDNS port (5353; tests use a private one). A query from any other port is a legacy unicast query.
     public var port: UInt16 = 5353
+    /// Whether to use IPv4 multicast (224.0.0.251).
+    public var useIPv4 = true
+    /// Whether to use IPv6 multicast (ff02::fb) too, where the host has IPv6. Either family alone finds
+    /// peers, and both carry every listen address (IPv4 and IPv6) in the TXT record.
+    public var useIPv6 = true
 
     /// Addresses put in our TXT record; more would not fit one packet comfortably.
     public static let maxAdvertisedAddresses = 24

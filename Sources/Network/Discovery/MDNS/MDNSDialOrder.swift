@@ -22,16 +22,19 @@ public enum MDNSDialOrder {
             return 2
         case .ip6(let ip)?:
             if ip == [UInt8](repeating: 0, count: 15) + [1] { return peerIsLocal ? 0 : nil }
-            if ip[0] == 0xfe && ip[1] & 0xc0 == 0x80 { return nil }
+            if IPv6Interface.isLinkLocal(ip) { return nil }
             return 2
         default:
             return 3
         }
     }
 
-    /// True when `sender` is one of our own addresses: the responder runs on this host.
-    public static func isLocal(_ sender: SocketAddress, interfaces: [IPv4Interface]) -> Bool {
-        guard case .ipv4(let ip, _) = sender else { return sender == .loopbackIPv6(port: sender.port) }
-        return ip[0] == 127 || interfaces.contains { $0.address == ip }
+    /// True when `sender` is one of our own addresses (IPv4, or any of `ipv6Addresses`): the responder
+    /// runs on this host.
+    public static func isLocal(_ sender: SocketAddress, interfaces: [IPv4Interface], ipv6Addresses: [[UInt8]] = []) -> Bool {
+        switch sender {
+        case .ipv4(let ip, _): return ip[0] == 127 || interfaces.contains { $0.address == ip }
+        case .ipv6(let ip, _): return sender == .loopbackIPv6(port: sender.port) || ipv6Addresses.contains(ip)
+        }
     }
 }

@@ -2,14 +2,17 @@ import Logging
 
 /// Runs the `MDNS` machine on the reactor and dials what it finds:
 ///
-///     UDP 0.0.0.0:5353 (joined to 224.0.0.251 on every multicast interface) ──► MDNS.receive
+///     UDP 0.0.0.0:5353 (joined to 224.0.0.251 on every multicast interface) ─┐
+///     UDP [::]:5353 (joined to ff02::fb on every IPv6 multicast interface)  ─┴► MDNS.receive
 ///     MDNS deadline (queries, expiry)            ──► one reactor timer, re-armed after every input
-///     MDNS packets                               ──► multicast out of each interface, or unicast
+///     MDNS packets                               ──► multicast out of each interface of both families, or unicast
 ///     .discovered(peer, addrs)                   ──► host.dial, one address at a time (MDNSDialOrder)
 ///     host: .disconnected(peer), last dial failed ──► MDNS.forget: the next response dials again
 ///
 /// Interfaces are re-read before each query, so one that appears later (a Docker network, a link
-/// brought up) is joined then.
+/// brought up) is joined then. Either socket alone is enough: a host without IPv6 runs on IPv4, and
+/// the other way round. An IPv6 querier asks from a link-local address, which cannot be reached
+/// without its interface, so unicast answers to one go out as multicast (which it hears too).
 public final class MDNSService {
     /// Datagrams read per readiness, so a flood cannot starve the reactor.
     public static let readBudget = 64
@@ -17,12 +20,16 @@ public final class MDNSService {
     public private(set) var machine: MDNS
     unowned let host: Host
     let reactor: Reactor
-    let socket: UDPSocket
+    /// The IPv4 and IPv6 sockets; nil when that family is off or could not be opened.
+    let socket: UDPSocket?, socket6: UDPSocket?
     let port: UInt16
-    private var watch: WatchID?
+    private var isOpen = true
+    private var watches: [WatchID] = []
     private var timer: TimerID?
     private var interfaces: [IPv4Interface] = []
+    private var interfaces6: [IPv6Interface] = []
     private var joined: Set<[UInt8]> = []
+    private var joined6: Set<UInt32> = []
     /// Addresses still to try per peer, and which peer each in-flight dial is for.
     private var pending: [PeerID: [Multiaddr]] = [:]
     private var inFlight: [Multiaddr: PeerID] = [:]
@@ -30,21 +37,35 @@ public final class MDNSService {
     /// Every machine event, after the service acted on it (for the UI and tests).
     public var onEvent: ((MDNS.Event) -> Void)?
 
-    /// Binds the mDNS socket on `config.port` (5353 except in tests) and joins the group; `start()` begins.
+    /// Binds the mDNS sockets on `config.port` (5353 except in tests) and joins the groups; `start()`
+    /// begins. Throws only when no family could be opened (the IPv4 error first).
     public init(host: Host, reactor: Reactor, config: MDNSConfig = MDNSConfig()) throws {
         self.host = host
         self.reactor = reactor
         port = config.port
         machine = MDNS(me: host.peerID, config: config, now: reactor.now)
-        socket = try UDPSocket.bindMulticast(port: port)
+        var failures: [any Error] = []
+        func open(_ enabled: Bool, _ family: String, _ bind: (UInt16) throws -> UDPSocket) -> UDPSocket? {
+            guard enabled else { return nil }
+            do { return try bind(config.port) } catch {
+                failures.append(error)
+                Logger(label: "p2p-chat.mdns").info("mDNS over \(family) off: \(error)")
+                return nil
+            }
+        }
+        socket = open(config.useIPv4, "IPv4", UDPSocket.bindMulticast(port:))
+        socket6 = open(config.useIPv6, "IPv6", UDPSocket.bindMulticastIPv6(port:))
+        guard socket != nil || socket6 != nil else { throw failures.first ?? Errno.invalidArgument }
         refreshInterfaces()
     }
 
     /// Starts listening, sends the first query and begins dialing discovered peers.
     public func start() {
-        watch = reactor.watch(socket.fd, .read) { [unowned self] _ in self.readAll() }
+        for udp in [socket, socket6].compactMap({ $0 }) {
+            watches.append(reactor.watch(udp.fd, .read) { [unowned self] _ in self.readAll(from: udp) })
+        }
         host.addObserver { [weak self] in self?.handle($0) }
-        log.info("mDNS as \(machine.peerName) on port \(port), interfaces \(interfaces.map(\.name))")
+        log.info("mDNS as \(machine.peerName) on port \(port), IPv4 \(socket == nil ? "off" : "on \(multicastInterfaces.map(\.name))"), IPv6 \(socket6 == nil ? "off" : "on \(multicastInterfaces6.map(\.name))")")
         drive { $0.tick(now: reactor.now) }
     }
 
@@ -59,13 +80,15 @@ public final class MDNSService {
 
     /// Says goodbye (TTL 0 records, so peers drop us at once) and closes the socket.
     public func close() {
-        guard socket.fd >= 0 else { return }
+        guard isOpen else { return }
         drive { $0.goodbye() }
-        if let watch { reactor.unwatch(watch) }
+        isOpen = false
+        for watch in watches { reactor.unwatch(watch) }
         if let timer { reactor.cancel(timer) }
-        watch = nil
+        watches = []
         timer = nil
-        socket.close()
+        socket?.close()
+        socket6?.close()
     }
 
     // MARK: Machine
@@ -88,7 +111,7 @@ public final class MDNSService {
     private func rearm() {
         if let timer { reactor.cancel(timer) }
         timer = nil
-        guard socket.fd >= 0, let deadline = machine.nextDeadline() else { return }
+        guard isOpen, let deadline = machine.nextDeadline() else { return }
         timer = reactor.schedule(at: deadline) { [unowned self] in
             self.timer = nil
             self.refreshInterfaces()
@@ -96,8 +119,8 @@ public final class MDNSService {
         }
     }
 
-    private func readAll() {
-        for _ in 0..<Self.readBudget {
+    private func readAll(from socket: UDPSocket) {
+        for _ in 0..<Self.readBudget where isOpen {
             let datagram: (bytes: [UInt8], from: SocketAddress)?
             do { datagram = try socket.receive() } catch {
                 log.warning("mDNS receive: \(error)")
@@ -109,7 +132,8 @@ public final class MDNSService {
                     log.debug("mDNS packet from \(sender) dropped: \(error)")
                 }
             }
-            dialDiscovered(peerIsLocal: MDNSDialOrder.isLocal(sender, interfaces: interfaces))
+            dialDiscovered(peerIsLocal: MDNSDialOrder.isLocal(sender, interfaces: interfaces,
+                                                              ipv6Addresses: interfaces6.flatMap(\.addresses)))
         }
     }
 
@@ -119,15 +143,32 @@ public final class MDNSService {
     /// A failure on one interface (a link that went down) does not stop the others.
     private func transmit(_ packet: MDNS.Packet) {
         switch packet.destination {
+        case .unicast(let address) where address.family == .ipv6 && IPv6Interface.isLinkLocal(address.addressBytes):
+            multicast6(packet.bytes)   // no interface index to reach it by: the group reaches it
         case .unicast(let address):
-            do { try socket.send(packet.bytes, to: address) } catch { log.debug("mDNS send to \(address): \(error)") }
+            guard let udp = address.family == .ipv6 ? socket6 : socket else { return }
+            do { try udp.send(packet.bytes, to: address) } catch { log.debug("mDNS send to \(address): \(error)") }
         case .multicast:
-            for interface in multicastInterfaces {
-                do {
-                    try socket.sendMulticast(packet.bytes, group: UDPSocket.mdnsGroup, port: port, via: interface.address)
-                } catch {
-                    log.debug("mDNS send on \(interface.name): \(error)")
+            if let socket {
+                for interface in multicastInterfaces {
+                    do {
+                        try socket.sendMulticast(packet.bytes, group: UDPSocket.mdnsGroup, port: port, via: interface.address)
+                    } catch {
+                        log.debug("mDNS send on \(interface.name): \(error)")
+                    }
                 }
+            }
+            multicast6(packet.bytes)
+        }
+    }
+
+    private func multicast6(_ bytes: [UInt8]) {
+        guard let socket6 else { return }
+        for interface in multicastInterfaces6 {
+            do {
+                try socket6.sendMulticast(bytes, ipv6Group: UDPSocket.mdnsGroupIPv6, port: port, interfaceIndex: interface.index)
+            } catch {
+                log.debug("mDNS send on \(interface.name) (IPv6): \(error)")
             }
         }
     }
@@ -140,16 +181,36 @@ public final class MDNSService {
         return usable.isEmpty ? interfaces.filter(\.isLoopback) : usable
     }
 
+    /// IPv6 interfaces that can carry multicast (loopback cannot, on Linux).
+    private var multicastInterfaces6: [IPv6Interface] {
+        interfaces6.filter { $0.isMulticast && !$0.isLoopback }
+    }
+
     private func refreshInterfaces() {
         interfaces = IPv4Interface.all()
-        for interface in multicastInterfaces where !joined.contains(interface.address) {
-            do {
-                try socket.join(UDPSocket.mdnsGroup, on: interface.address)
-                joined.insert(interface.address)
-            } catch let error as Errno where error == .addressInUse {
-                joined.insert(interface.address)
-            } catch {
-                log.warning("mDNS cannot join 224.0.0.251 on \(interface.name): \(error)")
+        interfaces6 = IPv6Interface.all()
+        if let socket {
+            for interface in multicastInterfaces where !joined.contains(interface.address) {
+                do {
+                    try socket.join(UDPSocket.mdnsGroup, on: interface.address)
+                    joined.insert(interface.address)
+                } catch let error as Errno where error == .addressInUse {
+                    joined.insert(interface.address)
+                } catch {
+                    log.warning("mDNS cannot join 224.0.0.251 on \(interface.name): \(error)")
+                }
+            }
+        }
+        if let socket6 {
+            for interface in multicastInterfaces6 where !joined6.contains(interface.index) {
+                do {
+                    try socket6.join(ipv6Group: UDPSocket.mdnsGroupIPv6, interfaceIndex: interface.index)
+                    joined6.insert(interface.index)
+                } catch let error as Errno where error == .addressInUse {
+                    joined6.insert(interface.index)
+                } catch {
+                    log.warning("mDNS cannot join ff02::fb on \(interface.name): \(error)")
+                }
             }
         }
     }
@@ -179,7 +240,7 @@ public final class MDNSService {
             pending[peer] = MDNSDialOrder.sorted(addresses, interfaces: interfaces, peerIsLocal: peerIsLocal)
             guard host.peerID > peer else { dialNext(peer); continue }
             reactor.schedule(after: Self.dialDelay) { [weak self] in
-                guard let self, self.socket.fd >= 0, !self.host.isConnected(peer), self.pending[peer] != nil else { return }
+                guard let self, self.isOpen, !self.host.isConnected(peer), self.pending[peer] != nil else { return }
                 self.dialNext(peer)
             }
         }
