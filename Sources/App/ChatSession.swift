@@ -378,6 +378,8 @@ final class ChatSession {
             }
         case .inboundFailed(let remote, let reason):
             log.info("inbound from \(remote) failed: \(reason)")
+        case .peerDialFailed(let peer, let reason):
+            log.info("no address of \(peer) could be dialed; the last failed: \(reason)")
         case .pingResult(let peer, _) where lingering.contains(peer):
             lingerDone(peer)   // our own quit-time ping
         case .pingResult(let peer, .success(let rtt)):

@@ -59,11 +59,28 @@ extension Multiaddr {
         }
     }
 
+    /// Whether the address is in a private or link-local range: 10/8, 172.16/12, 192.168/16, 100.64/10
+    /// (carrier NAT), 169.254/16, fc00::/7, fe80::/10. Names count as public.
+    public var isPrivate: Bool {
+        switch tcpEndpoint?.host {
+        case .ip4(let a)?:
+            return a[0] == 10 || (a[0] == 172 && a[1] & 0xf0 == 16) || (a[0] == 192 && a[1] == 168)
+                || (a[0] == 100 && a[1] & 0xc0 == 64) || (a[0] == 169 && a[1] == 254)
+        case .ip6(let a)?:
+            return a[0] & 0xfe == 0xfc || (a[0] == 0xfe && a[1] & 0xc0 == 0x80)
+        default:
+            return false
+        }
+    }
+
     /// The TCP addresses of a peer learnt from a third party (DHT, PX), without `/p2p`, in the order to dial
-    /// them: loopback last, since a remote peer lists 127.0.0.1 too, and there it would reach some local process.
+    /// them: public ones first (a peer out on the Internet lists its home network's addresses too), then
+    /// private ones (it may be on our LAN), loopback last, since a remote peer lists 127.0.0.1 too, and there
+    /// it would reach some local process. The peer's own order is kept within each group.
     public static func tcpDialOrder(_ addresses: [Multiaddr]) -> [Multiaddr] {
         let tcp = addresses.filter { $0.tcpEndpoint != nil }.map { $0.removingPeerID() }
-        return tcp.filter { !$0.isLoopback } + tcp.filter(\.isLoopback)
+        let routable = tcp.filter { !$0.isLoopback }
+        return routable.filter { !$0.isPrivate } + routable.filter(\.isPrivate) + tcp.filter(\.isLoopback)
     }
 
     /// `/ip4/<a>/tcp/<port>` or `/ip6/<a>/tcp/<port>` from raw address bytes (4 or 16 of them), e.g. a

@@ -19,8 +19,8 @@ public final class DHTService {
     var timer: (id: TimerID, deadline: Instant)?
     /// Requests (nil id: fire-and-forget) waiting for a connection to their peer.
     var waiting: [PeerID: [(id: Kademlia.RequestID?, message: KadMessage)]] = [:]
-    /// Addresses still to try, per peer being dialed, and when the dial started.
-    var dialing: [PeerID: (rest: [Multiaddr], started: Instant)] = [:]
+    /// Peers being dialed (`Host.dial(_:addresses:)`), on which addresses, and when the dial started.
+    var dialing: [PeerID: (addresses: [Multiaddr], started: Instant)] = [:]
     /// A dial we started and never heard of again (the host merged it with another dial to the peer that ended
     /// without naming it) stops blocking new dials after this long.
     static let staleDial: Duration = .seconds(30)
@@ -87,14 +87,15 @@ public final class DHTService {
         }
     }
 
-    /// Dials a peer on its addresses, one after the other until one connects.
+    /// Dials a peer on all its addresses, staggered, until one connects (`Host.dial(_:addresses:)`): a
+    /// DHT peer often lists addresses of networks we are not on.
     public func connect(_ peer: KadPeer) {
         guard peer.id != host.peerID, !host.isConnected(peer.id) else { return }
         if let dial = dialing[peer.id], now - dial.started < Self.staleDial { return }
         let addrs = Multiaddr.tcpDialOrder(peer.addrs)
         guard !addrs.isEmpty else { dialFailedAll(peer.id); return }
-        dialing[peer.id] = (Array(addrs.dropFirst()), now)
-        host.dial(addrs[0].withPeerID(peer.id))
+        dialing[peer.id] = (addrs, now)
+        host.dial(peer.id, addresses: addrs)
     }
 
     @discardableResult
@@ -141,12 +142,15 @@ public final class DHTService {
             dialing[peer] = nil
             for request in waiting.removeValue(forKey: peer) ?? [] { open(request.id, request.message, to: peer) }
             drain()
+        case .peerDialFailed(let peer, _):
+            guard dialing[peer] != nil else { return }
+            dialFailedAll(peer)
+            drain()
         case .dialFailed(let address, _):
-            guard let peer = address.peerID, var dial = dialing[peer] else { return }
-            if dial.rest.isEmpty { dialFailedAll(peer); drain(); return }
-            let next = dial.rest.removeFirst()
-            dialing[peer] = dial
-            host.dial(next.withPeerID(peer))
+            // Someone else's single dial to the peer was running when we asked (the host merged ours into
+            // it); now that it failed, our addresses get their turn.
+            guard let peer = address.peerID, let dial = dialing[peer], !host.isConnectedOrDialing(peer) else { return }
+            host.dial(peer, addresses: dial.addresses)
         case .disconnected(let peer, _):
             dialFailedAll(peer)
             drain()

@@ -33,6 +33,8 @@ public final class Host {
     var interfaceAddresses: () -> [SocketAddress] = NetworkInterfaces.addresses
     var handlers: [String: (HostStream) -> StreamHandler] = [:]
     var nextConnectionID = 1
+    /// Peers being dialed on several addresses at once (`Host+PeerDial`).
+    var peerDials: [PeerID: PeerDial] = [:]
     /// `/dns*` dials whose names are being looked up on another thread (`Host+Lookups`).
     var lookups: [Int: PendingLookup] = [:]
     var nextLookupID = 1
@@ -135,6 +137,11 @@ public final class Host {
             if expected == peerID { emit(.dialFailed(address, .dialedSelf)); return }
             if isConnectedOrDialing(expected) { return }
         }
+        startDial(address)
+    }
+
+    /// A dial without the one-dial-per-peer check (a peer dial runs several on purpose).
+    func startDial(_ address: Multiaddr) {
         guard connections.count + lookups.count < config.maxConnections else {
             emit(.dialFailed(address, .connectionLimit)); return
         }
@@ -157,6 +164,7 @@ public final class Host {
         connectionByPeer[peer] != nil
             || connections.values.contains { $0.expectedPeer == peer && !$0.isClosed }
             || lookups.values.contains { $0.address.peerID == peer }
+            || peerDials[peer] != nil
     }
 
     /// Opens the TCP connection of a dial whose socket address is known.
@@ -266,6 +274,11 @@ public final class Host {
     func emit(_ event: HostEvent) {
         for observer in observers { observer(event) }
         onEvent?(event)
+        switch event {   // after everyone heard of the attempt: a peer dial moves on
+        case .dialFailed(let address, let reason): peerDialAttemptFailed(address, reason)
+        case .connected(let peer, _): finishPeerDial(peer)
+        default: break
+        }
     }
 
     /// Lets a service built on the host follow connections and identify results.
@@ -329,6 +342,7 @@ public final class Host {
         guard !isClosed else { return }
         isClosed = true
         cancelLookups()
+        for peer in Array(peerDials.keys) { finishPeerDial(peer) }
         if let addressCheck { reactor.cancel(addressCheck) }
         addressCheck = nil
         for (listener, watch, _) in listeners {

@@ -12,6 +12,11 @@ public struct HostConfig: Sendable {
     /// How often a wildcard listener's interface addresses are compared with the ones we last announced; a
     /// change is pushed to connected peers (identify push). go-libp2p checks every 5 s too. Nil: never.
     public var addressCheckInterval: Duration? = .seconds(5)
+    /// A peer dialed on several addresses (`Host.dial(_:addresses:)`) gets its next attempt this long after
+    /// the last one started, if nothing connected or failed by then (go-libp2p staggers TCP dials by 250 ms).
+    public var dialStagger: Duration = .milliseconds(250)
+    /// Attempts in flight at once for one peer dialed on several addresses (go-libp2p's per-peer limit).
+    public var maxParallelDialsPerPeer = 8
     /// Open connections, inbound and outbound together; beyond it new connections are refused.
     public var maxConnections = 256
     /// Name lookups (`/dns*` dials) in flight at once; a dial beyond it fails with `tooManyLookups`.

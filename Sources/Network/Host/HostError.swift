@@ -21,6 +21,7 @@ public enum HostError: Error, CustomStringConvertible {
     case identify(IdentifyError)
     case hostClosed
     case tooManyLookups(limit: Int)
+    case noAddresses(PeerID)
 
     public var description: String {
         switch self {
@@ -45,6 +46,7 @@ public enum HostError: Error, CustomStringConvertible {
         case .identify(let e): return "identify failed: \(e)"
         case .tooManyLookups(let limit): return "more than \(limit) name lookups in flight"
         case .hostClosed: return "host closed"
+        case .noAddresses(let p): return "no TCP address to dial \(p) on"
         }
     }
 }

@@ -8,6 +8,9 @@ public enum HostEvent {
     case identified(PeerID, IdentifyInfo)
     /// A dial failed before a connection was established.
     case dialFailed(Multiaddr, HostError)
+    /// Every address of a `Host.dial(_:addresses:)` failed (each also reported by its own `dialFailed`);
+    /// the error is the last attempt's.
+    case peerDialFailed(PeerID, HostError)
     /// An inbound connection failed during its upgrade, or was refused at accept (`.connectionLimit`).
     case inboundFailed(remote: String, HostError)
     /// Result of `Host.ping(_:)`.

@@ -3,8 +3,9 @@
 /// must verify and name that peer. A bare peer ID (py-libp2p and go send one when they hold no record) is not
 /// dialed; discovery may find it.
 ///
-///     .connect(peer, record) ──► verify ──► dial the TCP addresses in turn (loopback last); at most
-///                                `maxPXDials` peers at once; a connection or the last failure ends it
+///     .connect(peer, record) ──► verify ──► dial its TCP addresses, staggered (`Host.dial(_:addresses:)`,
+///                                loopback last); at most `maxPXDials` peers at once; a connection or
+///                                `.peerDialFailed` ends it
 ///
 /// A peer that leaves often offers its mesh peers to each other (py-libp2p does on every leave), so both dial at
 /// once; the host keeps one connection and retires the other without cutting anything (`Host.connectionEstablished`).
@@ -13,7 +14,7 @@ extension PubSubService {
     public static let maxPXDials = 16
 
     func connectOffered(_ peer: PeerID, record envelope: [UInt8]?) {
-        guard peer != host.peerID, !host.isConnectedOrDialing(peer), pxDials[peer] == nil else { return }
+        guard peer != host.peerID, !host.isConnectedOrDialing(peer), !pxDials.contains(peer) else { return }
         guard let envelope else {
             host.log.debug("PX offered \(peer) without a signed peer record; not dialed")
             return
@@ -28,18 +29,9 @@ extension PubSubService {
             return
         }
         let addresses = Multiaddr.tcpDialOrder(record.addresses)
-        guard let first = addresses.first, pxDials.count < Self.maxPXDials else { return }
-        pxDials[peer] = Array(addresses.dropFirst())
-        host.log.info("PX: dialing \(peer) at \(first)")
-        host.dial(first.withPeerID(peer))
-    }
-
-    /// The next address of a PX peer after a failed one; the peer is dropped after its last.
-    func pxDialFailed(_ address: Multiaddr) {
-        guard let peer = address.peerID, var rest = pxDials[peer] else { return }
-        guard !rest.isEmpty else { pxDials[peer] = nil; return }
-        let next = rest.removeFirst()
-        pxDials[peer] = rest
-        host.dial(next.withPeerID(peer))
+        guard !addresses.isEmpty, pxDials.count < Self.maxPXDials else { return }
+        pxDials.insert(peer)
+        host.log.info("PX: dialing \(peer) on \(addresses.count) address(es)")
+        host.dial(peer, addresses: addresses)
     }
 }

@@ -15,8 +15,8 @@ public final class PubSubService {
     var outbound: [PeerID: HostStream] = [:]
     var opening: Set<PeerID> = []
     var timer: (id: TimerID, deadline: Instant)?
-    /// Peers offered in PX being dialed, with the addresses still to try (`PubSubService+PX`).
-    var pxDials: [PeerID: [Multiaddr]] = [:]
+    /// Peers offered in PX being dialed (`PubSubService+PX`).
+    var pxDials: Set<PeerID> = []
     /// Validated messages, each delivered once (our own publishes included).
     public var onMessage: ((InboundMessage) -> Void)?
 
@@ -76,10 +76,8 @@ public final class PubSubService {
         switch event {
         case .identified(let peer, let info):
             if info.protocols.contains(where: engine.protocols.contains) { openOutbound(to: peer) }
-        case .connected(let peer, _):
-            pxDials[peer] = nil
-        case .dialFailed(let address, _):
-            pxDialFailed(address)
+        case .connected(let peer, _), .peerDialFailed(let peer, _):
+            pxDials.remove(peer)
         case .disconnected(let peer, _):
             opening.remove(peer)
             if outbound.removeValue(forKey: peer) != nil {

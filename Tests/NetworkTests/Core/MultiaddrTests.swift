@@ -230,4 +230,25 @@ import Testing
         let set: Set<Multiaddr> = [try Multiaddr("/ip6/0::1/tcp/1"), try Multiaddr("/ip6/::1/tcp/1")]
         #expect(set.count == 1)
     }
+
+    @Test func privateRanges() throws {
+        for text in ["/ip4/10.1.2.3/tcp/1", "/ip4/172.16.0.1/tcp/1", "/ip4/172.31.255.1/tcp/1", "/ip4/192.168.1.7/tcp/1",
+                     "/ip4/100.64.0.1/tcp/1", "/ip4/169.254.3.4/tcp/1", "/ip6/fd00::2/tcp/1", "/ip6/fc00::1/tcp/1",
+                     "/ip6/fe80::1/tcp/1"] {
+            #expect(try Multiaddr(text).isPrivate, "\(text)")
+        }
+        for text in ["/ip4/172.32.0.1/tcp/1", "/ip4/192.0.2.42/tcp/1", "/ip4/100.128.0.1/tcp/1", "/ip4/127.0.0.1/tcp/1",
+                     "/ip6/2001:db8::1/tcp/1", "/dns4/example.com/tcp/1"] {
+            #expect(try !Multiaddr(text).isPrivate, "\(text)")
+        }
+    }
+
+    /// Public first, then private, loopback last; each group in the peer's own order; non-TCP dropped.
+    @Test func thirdPartyDialOrder() throws {
+        let given = try ["/ip4/127.0.0.1/tcp/1", "/ip4/192.168.1.7/tcp/2", "/ip4/192.0.2.42/tcp/3", "/ip6/::1/tcp/4",
+                         "/ip4/10.0.0.1/tcp/5", "/ip6/2001:db8::1/tcp/6", "/ip4/192.0.2.43/udp/7/quic-v1"].map(Multiaddr.init)
+        let expected = try ["/ip4/192.0.2.42/tcp/3", "/ip6/2001:db8::1/tcp/6", "/ip4/192.168.1.7/tcp/2", "/ip4/10.0.0.1/tcp/5",
+                            "/ip4/127.0.0.1/tcp/1", "/ip6/::1/tcp/4"].map(Multiaddr.init)
+        #expect(Multiaddr.tcpDialOrder(given) == expected)
+    }
 }

@@ -224,6 +224,36 @@ extension HostTests {
             #expect(a.dialFailures.count == 1)
         }
 
+        /// A DHT peer's first address swallows the connection (a network we are not on): its second one is
+        /// dialed 250 ms later, not after the 10 s handshake timeout.
+        @Test func aStalledAddressDoesNotHoldUpTheNext() throws {
+            let h = HostHarness(), services = Services()
+            defer { h.shutdown(); withExtendedLifetime(services) {} }
+            let a = try h.makeHost { $0.handshakeTimeout = .seconds(60) }, b = try h.makeHost()
+            let pit = try TCPListener.bind(.loopbackIPv4(port: 0))   // accepts TCP, never answers
+            defer { pit.close() }
+            let dht = services.make(a, .client)
+            dht.connect(KadPeer(id: b.peerID, addrs: [Multiaddr(tcp: pit.localAddress), b.address.removingPeerID()]))
+            try h.run("connected on the second address") { a.isConnected(to: b) }
+            #expect(a.dialFailures.isEmpty && a.host.pendingCount == 0)
+            #expect(dht.dialing[b.peerID] == nil)
+        }
+
+        /// Someone else's single dial to the peer was running when the DHT asked; when it fails, the DHT's
+        /// own addresses are dialed.
+        @Test func aMergedDialThatFailsGivesTheDHTsAddressesTheirTurn() throws {
+            let h = HostHarness(), services = Services()
+            defer { h.shutdown(); withExtendedLifetime(services) {} }
+            let a = try h.makeHost(), b = try h.makeHost()
+            let dht = services.make(a, .client)
+            a.host.dial(Self.refused.withPeerID(b.peerID))   // e.g. the redialer, on an old address
+            #expect(a.host.isConnectedOrDialing(b.peerID))
+            dht.connect(KadPeer(id: b.peerID, addrs: [b.address.removingPeerID()]))
+            #expect(a.host.peerDials[b.peerID] == nil, "merged into the running dial")
+            try h.run("connected on the DHT's address") { a.isConnected(to: b) }
+            #expect(a.dialFailures.map(\.address) == [Self.refused.withPeerID(b.peerID)])
+        }
+
         @Test func aPeerNobodyCanReachFailsItsRequestAndLeavesTheTable() throws {
             let h = HostHarness(), services = Services()
             defer { h.shutdown(); withExtendedLifetime(services) {} }

@@ -1,0 +1,94 @@
+/// Dialing one peer on several addresses, staggered (Happy Eyeballs, RFC 8305, as go-libp2p's dial ranker
+/// does for TCP): a peer found through the DHT or peer exchange lists addresses of networks we are not on
+/// (10.x, Docker bridges, IPv6 we cannot route), and one that swallows the SYN stalls a dial for the whole
+/// handshake timeout. Dialed one after the other, each such address would cost 10 s.
+///
+///     dial(peer, [a1, a2, a3 …]) ──► a1 ──(dialStagger, or at once when a1 fails)──► a2 ──► …
+///                                    at most maxParallelDialsPerPeer in flight
+///     the first connection up    ──► `.connected` once; the attempts still in flight are closed quietly
+///     every attempt failed       ──► `.peerDialFailed(peer, last error)` (each attempt's `.dialFailed` too)
+///
+/// Two attempts that both finish are one more duplicate connection, which the host already settles
+/// (`connectionEstablished`).
+extension Host {
+    /// A peer dial in progress.
+    struct PeerDial {
+        /// Addresses not tried yet, in order, each ending in `/p2p/<peer>`.
+        var remaining: [Multiaddr]
+        /// Attempts started and not failed yet.
+        var inFlight: Set<Multiaddr> = []
+        var lastError: HostError?
+        var staggerTimer: TimerID?
+    }
+
+    /// Dials `peer` on `addresses` (TCP ones, in the order given; duplicates and ours dropped) until one
+    /// connects. Nothing happens when the peer is connected or being dialed already; a peer dial already
+    /// running for it takes the new addresses at its end. Reports `.connected`, or `.peerDialFailed`.
+    public func dial(_ peer: PeerID, addresses: [Multiaddr]) {
+        guard !isClosed, peer != peerID, connectionByPeer[peer] == nil else { return }
+        var seen = Set<Multiaddr>()
+        let targets = addresses.map { $0.withPeerID(peer) }.filter { seen.insert($0).inserted }
+        if var running = peerDials[peer] {
+            running.remaining += targets.filter { !running.remaining.contains($0) && !running.inFlight.contains($0) }
+            peerDials[peer] = running
+            armStagger(peer)
+            return
+        }
+        guard !isConnectedOrDialing(peer) else { return }
+        guard !targets.isEmpty else { emit(.peerDialFailed(peer, .noAddresses(peer))); return }
+        peerDials[peer] = PeerDial(remaining: targets)
+        startNextAttempt(of: peer)
+    }
+
+    /// Starts the next address, then arms the stagger timer for the one after.
+    private func startNextAttempt(of peer: PeerID) {
+        guard var dial = peerDials[peer] else { return }
+        if let timer = dial.staggerTimer { reactor.cancel(timer) }
+        dial.staggerTimer = nil
+        guard !dial.remaining.isEmpty, dial.inFlight.count < config.maxParallelDialsPerPeer else {
+            peerDials[peer] = dial
+            return
+        }
+        let address = dial.remaining.removeFirst()
+        dial.inFlight.insert(address)
+        peerDials[peer] = dial
+        armStagger(peer)
+        log.debug("dialing \(peer) at \(address)")
+        startDial(address)   // may fail at once, re-entering peerDialAttemptFailed
+    }
+
+    /// The next attempt `dialStagger` from now, when there is one and no timer is set.
+    private func armStagger(_ peer: PeerID) {
+        guard let dial = peerDials[peer], dial.staggerTimer == nil, !dial.remaining.isEmpty else { return }
+        peerDials[peer]?.staggerTimer = reactor.schedule(after: config.dialStagger) { [weak self] in
+            self?.peerDials[peer]?.staggerTimer = nil
+            self?.startNextAttempt(of: peer)
+        }
+    }
+
+    /// One attempt failed: the next address starts at once; after the last, the peer dial fails.
+    func peerDialAttemptFailed(_ address: Multiaddr, _ reason: HostError) {
+        guard let peer = address.peerID, var dial = peerDials[peer], dial.inFlight.remove(address) != nil else { return }
+        dial.lastError = reason
+        peerDials[peer] = dial
+        if !dial.remaining.isEmpty {
+            startNextAttempt(of: peer)
+        } else if dial.inFlight.isEmpty {
+            if let timer = dial.staggerTimer { reactor.cancel(timer) }
+            peerDials[peer] = nil
+            emit(.peerDialFailed(peer, reason))
+        }
+    }
+
+    /// The peer is connected (or the host closes): the stagger stops and attempts still in flight close
+    /// without a `dialFailed` (nothing failed).
+    func finishPeerDial(_ peer: PeerID) {
+        guard let dial = peerDials.removeValue(forKey: peer) else { return }
+        if let timer = dial.staggerTimer { reactor.cancel(timer) }
+        for connection in Array(connections.values) where connection.direction == .outbound && !connection.isEstablished {
+            guard let address = connection.dialAddress, dial.inFlight.contains(address) else { continue }
+            connection.close(reason: nil, graceful: false)
+        }
+        for (id, lookup) in lookups where dial.inFlight.contains(lookup.address) { lookups[id] = nil }
+    }
+}
