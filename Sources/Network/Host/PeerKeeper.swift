@@ -1,7 +1,7 @@
 /// Keeps chosen peers connected: the `Redialer` schedule driven by host events and one reactor timer.
 ///
-///     keep(peer, addrs) ─► Redialer ─► due dials ─► host.dial(addr)
-///     .connected / .disconnected / .dialFailed(addr /p2p/peer) ─► Redialer ─► re-armed timer
+///     keep(peer, addrs) ─► Redialer ─► due rounds ─► host.dial(peer, addresses:)   (staggered, `Host+PeerDial`)
+///     .connected / .disconnected / .peerDialFailed ─► Redialer ─► re-armed timer
 ///
 /// Dead connections are found by yamux keep-alive (`YamuxConfig.keepAliveInterval`), which closes them and
 /// so produces the `.disconnected` that starts the backoff.
@@ -37,10 +37,13 @@ public final class PeerKeeper {
         switch event {
         case .connected(let peer, _): schedule.connected(peer, now: now)
         case .disconnected(let peer, _): schedule.disconnected(peer, now: now)
+        case .peerDialFailed(let peer, _):
+            schedule.dialFailed(peer, now: now)
         case .dialFailed(let address, _):
-            guard let peer = address.peerID else { return }
-            // Another dial to this peer may have won or be in flight: only a peer still unconnected counts.
-            if !host.isConnected(peer) { schedule.dialFailed(peer, now: now) }
+            // Our round joined someone else's dial to the peer (the host dials a peer once); it failed, and
+            // nothing else is on its way: the round is over.
+            guard let peer = address.peerID, schedule.isDialing(peer), !host.isConnectedOrDialing(peer) else { return }
+            schedule.dialFailed(peer, now: now)
         default: return
         }
         run()
@@ -49,7 +52,10 @@ public final class PeerKeeper {
     /// Dials what is due and re-arms the timer for the next deadline.
     private func run() {
         guard !host.isClosed else { return }
-        for address in schedule.poll(now: host.reactor.now) { host.dial(address) }
+        for (peer, addresses) in schedule.poll(now: host.reactor.now) {
+            host.dial(peer, addresses: addresses)
+            if host.isConnected(peer) { schedule.connected(peer, now: host.reactor.now) }
+        }
         let deadline = schedule.nextDeadline()
         if timer?.deadline == deadline { return }
         if let timer { host.reactor.cancel(timer.id) }

@@ -1,7 +1,7 @@
 /// Which peers to keep connected, and when to dial them next: a sans-IO schedule.
 ///
-/// A kept peer that is not connected is dialed one address at a time; a failed address moves on to the
-/// next at once. When every address of a round has failed, or a connection drops, the next round waits an
+/// A kept peer that is not connected is dialed on all its addresses at once, staggered (a round is one
+/// `Host.dial(_:addresses:)`). When a round has failed, or a connection drops, the next round waits an
 /// exponential backoff with jitter:
 ///
 ///     round:   1     2     3     4     5   …   ≥ 10
@@ -29,8 +29,6 @@ public struct Redialer {
 
     struct Entry {
         var addresses: [Multiaddr] = []
-        /// Index of the next address to try in this round.
-        var nextAddress = 0
         /// Rounds failed in a row (reset by a connection).
         var failedRounds = 0
         /// When the next dial is due; nil while connected or while a dial is in flight.
@@ -67,7 +65,7 @@ public struct Redialer {
         let fresh = addresses.map { $0.withPeerID(peer) }
         let merged = fresh + entry.addresses.filter { !fresh.contains($0) }
         entry.addresses = Array(merged.prefix(policy.maxAddresses))
-        if !entry.connected && !entry.dialing && entry.due == nil { entry.due = now; entry.nextAddress = 0 }
+        if !entry.connected && !entry.dialing && entry.due == nil { entry.due = now }
         entries[peer] = entry
         evictIfFull(keeping: peer)
     }
@@ -83,7 +81,6 @@ public struct Redialer {
         entry.dialing = false
         entry.due = nil
         entry.failedRounds = 0
-        entry.nextAddress = 0
         entries[peer] = entry
     }
 
@@ -92,52 +89,47 @@ public struct Redialer {
         guard var entry = entries[peer] else { return }
         entry.connected = false
         entry.dialing = false
-        entry.nextAddress = 0
         entry.due = now + backoff(rounds: entry.failedRounds)
         entries[peer] = entry
     }
 
-    /// A dial to `peer` failed: the next address is due now, or after a backoff when the round is over.
+    /// The round in flight for `peer` failed (every address): the next one waits a backoff. Nothing
+    /// happens when no round is in flight (someone else's dial to the peer failed meanwhile).
     public mutating func dialFailed(_ peer: PeerID, now: Instant) {
-        guard var entry = entries[peer], !entry.connected else { return }
+        guard var entry = entries[peer], !entry.connected, entry.dialing else { return }
         entry.dialing = false
-        if entry.nextAddress < entry.addresses.count {
-            entry.due = now
-        } else {
-            entry.failedRounds += 1
-            if !entry.everConnected && entry.failedRounds >= policy.maxUnreachedRounds {
-                entries[peer] = nil
-                return
-            }
-            entry.nextAddress = 0
-            entry.due = now + backoff(rounds: entry.failedRounds - 1)
+        entry.failedRounds += 1
+        if !entry.everConnected && entry.failedRounds >= policy.maxUnreachedRounds {
+            entries[peer] = nil
+            return
         }
+        entry.due = now + backoff(rounds: entry.failedRounds - 1)
         entries[peer] = entry
     }
+
+    /// Whether a round is in flight for `peer`.
+    public func isDialing(_ peer: PeerID) -> Bool { entries[peer]?.dialing == true }
 
     /// The earliest time a dial is due.
     public func nextDeadline() -> Instant? {
         entries.values.compactMap(\.due).min()
     }
 
-    /// Dials due at `now`, one address per peer; each stays in flight until `connected` or `dialFailed`.
-    public mutating func poll(now: Instant) -> [Multiaddr] {
-        var dials: [Multiaddr] = []
+    /// Rounds due at `now`: each peer with all its addresses, in flight until `connected` or `dialFailed`.
+    public mutating func poll(now: Instant) -> [(peer: PeerID, addresses: [Multiaddr])] {
+        var rounds: [(peer: PeerID, addresses: [Multiaddr])] = []
         for peer in entries.keys.sorted() {
             guard var entry = entries[peer], let due = entry.due, due <= now else { continue }
-            guard entry.nextAddress < entry.addresses.count else {
-                entry.due = nil
-                entries[peer] = entry
-                dialFailed(peer, now: now)   // nothing to try: counts as a failed round
-                continue
-            }
-            dials.append(entry.addresses[entry.nextAddress])
-            entry.nextAddress += 1
-            entry.dialing = true
             entry.due = nil
+            entry.dialing = true
             entries[peer] = entry
+            if entry.addresses.isEmpty {
+                dialFailed(peer, now: now)   // nothing to try: counts as a failed round
+            } else {
+                rounds.append((peer, entry.addresses))
+            }
         }
-        return dials
+        return rounds
     }
 
     /// The delay before round `rounds + 1`: `initialDelay × factor^rounds`, capped, with jitter.

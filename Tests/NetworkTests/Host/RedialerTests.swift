@@ -1,8 +1,8 @@
 import Testing
 @testable import Network
 
-/// The redial schedule on its own: which address is dialed when, backoff growth and cap, jitter bounds,
-/// forgetting unreachable peers, and never two dials in flight for one peer.
+/// The redial schedule on its own: which rounds are due when, backoff growth and cap, jitter bounds,
+/// forgetting unreachable peers, and never two rounds in flight for one peer.
 @Suite struct RedialerTests {
     let peer = PubSubFixture.peer("redial-peer")
     let a1 = try! Multiaddr("/ip4/10.0.0.1/tcp/4001")
@@ -16,15 +16,32 @@ import Testing
         return Redialer(policy: policy, random: { 0.5 })
     }
 
-    @Test func aNewPeerIsDialedAtOnceOneAddressAtATime() {
+    /// The addresses of the round a poll at `now` hands out for `peer`, if any.
+    func round(_ r: inout Redialer, at now: Instant) -> [Multiaddr]? {
+        r.poll(now: now).first { $0.peer == peer }?.addresses
+    }
+
+    @Test func aNewPeerIsDialedAtOnceOnAllItsAddresses() {
         var r = schedule()
         r.keep(peer, addresses: [a1, a2], now: t0)
         #expect(r.nextDeadline() == t0)
-        #expect(r.poll(now: t0) == [a1.withPeerID(peer)])
-        #expect(r.poll(now: t0).isEmpty, "one dial in flight per peer")
+        #expect(round(&r, at: t0) == [a1.withPeerID(peer), a2.withPeerID(peer)])
+        #expect(r.isDialing(peer))
+        #expect(r.poll(now: t0).isEmpty, "one round in flight per peer")
         #expect(r.nextDeadline() == nil)
         r.dialFailed(peer, now: t0)
-        #expect(r.poll(now: t0) == [a2.withPeerID(peer)], "the next address is tried at once")
+        #expect(r.poll(now: t0).isEmpty, "the next round waits its backoff")
+        #expect(r.nextDeadline() == t0 + .seconds(1))
+    }
+
+    @Test func aFailureWithNoRoundInFlightChangesNothing() {
+        var r = schedule()
+        r.keep(peer, addresses: [a1], now: t0)
+        _ = r.poll(now: t0)
+        r.dialFailed(peer, now: t0)
+        let due = r.nextDeadline()
+        r.dialFailed(peer, now: t0)   // say, mDNS's own dial to the peer failing during our backoff
+        #expect(r.failedRounds(peer) == 1 && r.nextDeadline() == due)
     }
 
     @Test func failedRoundsBackOffExponentiallyUpToTheCap() {
@@ -85,11 +102,7 @@ import Testing
         let a3 = try! Multiaddr("/ip4/10.0.0.3/tcp/4001")
         r.keep(peer, addresses: [a1], now: t0)
         r.keep(peer, addresses: [a2, a3], now: t0)
-        #expect(r.poll(now: t0) == [a2.withPeerID(peer)])
-        r.dialFailed(peer, now: t0)
-        #expect(r.poll(now: t0) == [a3.withPeerID(peer)])
-        r.dialFailed(peer, now: t0)
-        #expect(r.poll(now: t0).isEmpty, "a1 fell off the capped list; the round is over")
+        #expect(round(&r, at: t0) == [a2.withPeerID(peer), a3.withPeerID(peer)], "a1 fell off the capped list")
     }
 
     @Test func thePeerTableIsBoundedAndDropsTheLeastRecentlyConnected() {
@@ -139,6 +152,25 @@ extension HostTests {
             clock.advance(by: .seconds(1))
             try h.run("redialed after 1 s") { a.isConnected(to: b) && b.isConnected(to: a) }
             #expect(a.connected.filter { $0.peer == b.peerID }.count == 2)
+        }
+
+        /// A stored address that swallows the connection (the friend's laptop moved to another network) does
+        /// not hold up the next one: a round dials them all, 250 ms apart.
+        @Test func aStaleAddressDoesNotHoldUpTheRound() throws {
+            let clock = ManualClock()
+            let h = HostHarness(clock: clock)
+            defer { h.shutdown() }
+            let a = try h.makeHost(), b = try h.makeHost()
+            let pit = try TCPListener.bind(.loopbackIPv4(port: 0))   // accepts TCP, never answers
+            defer { pit.close() }
+            let keeper = PeerKeeper(host: a.host)
+            keeper.keep(b.peerID, addresses: [Multiaddr(tcp: pit.localAddress), b.address])
+            try h.settle()
+            #expect(!a.isConnected(to: b) && a.host.pendingCount == 1, "the stale address first")
+            clock.advance(by: a.host.config.dialStagger)
+            try h.run("connected on the second address") { a.isConnected(to: b) }
+            #expect(a.host.pendingCount == 0 && a.dialFailures.isEmpty)
+            #expect(keeper.waiting.isEmpty && keeper.schedule.failedRounds(b.peerID) == 0)
         }
 
         @Test func anOfflinePeerIsRetriedUntilItListensAgain() throws {
