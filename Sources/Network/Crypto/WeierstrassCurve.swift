@@ -9,7 +9,7 @@
 /// Both curves have 256-bit p and n with p < 2n, so a SHA-256 digest is used whole (no truncation) and one
 /// subtraction reduces z, or an x coordinate, modulo n.
 struct WeierstrassCurve: Sendable {
-    /// The a coefficient: the two a curves in use have, each with its doubling shortcut.
+    /// The a coefficient: the two values the curves in use have, each with its doubling shortcut.
     enum A: Sendable { case zero, minusThree }
 
     let p: BigUInt
