@@ -3,23 +3,26 @@ import SwiftProtobuf
 /// Errors from key and PeerID handling.
 public enum KeyError: Error, Equatable, Sendable {
     case malformedKeyEnvelope
-    case unsupportedKeyType(Int)          // ECDSA (P-256) is not verified yet
+    case unsupportedKeyType(Int)          // a private key that is not Ed25519
     case badKeyLength(expected: Int, got: Int)
     case mismatchedLegacyPublicKey        // 96-byte sk||pk||pk form whose two pk copies differ
     case malformedRSAKey                  // not a PKIX SubjectPublicKeyInfo of an RSA key
     case rsaKeySize(bits: Int)            // outside RSAPublicKey.minBits…maxBits
     case malformedSecp256k1Key            // not a 33-byte compressed point on the curve
+    case malformedECDSAKey                // not a PKIX SubjectPublicKeyInfo of an uncompressed EC point on the curve
+    case unsupportedECDSACurve(oid: [UInt8])   // an EC key on another named curve than P-256 (the OID's contents)
 }
 
 /// A peer's public key: Ed25519 (ours, and what p2p-chat, py and most of today's peers use), or — verified only —
-/// RSA (peers such as the `Qm…` IPFS bootstrap nodes) or secp256k1 (`16Uiu2…`). ECDSA is refused by `init(protobuf:)`.
+/// RSA (peers such as the `Qm…` IPFS bootstrap nodes), secp256k1 (`16Uiu2…`) or ECDSA on P-256 (`Qm…`).
 public struct PublicKey: Hashable, Sendable {
-    public enum Algorithm: Sendable { case ed25519, rsa, secp256k1 }
+    public enum Algorithm: Sendable { case ed25519, rsa, secp256k1, ecdsa }
 
     private enum Material: Hashable, Sendable {
         case ed25519([UInt8])
         case rsa(RSAPublicKey)
         case secp256k1(Secp256k1PublicKey)
+        case ecdsa(ECDSAPublicKey)
     }
     private let material: Material
 
@@ -32,10 +35,14 @@ public struct PublicKey: Hashable, Sendable {
 
     public init(rsa: RSAPublicKey) { material = .rsa(rsa) }
     public init(secp256k1: Secp256k1PublicKey) { material = .secp256k1(secp256k1) }
+    public init(ecdsa: ECDSAPublicKey) { material = .ecdsa(ecdsa) }
 
     /// Parses the libp2p `PublicKey` protobuf envelope: `08 01 12 20 <32-byte key>` for Ed25519,
-    /// `08 00 12 <len> <SubjectPublicKeyInfo DER>` for RSA, `08 02 12 21 <compressed point>` for secp256k1. A missing `Type` reads as its default, RSA (0):
+    /// `08 00 12 <len> <SubjectPublicKeyInfo DER>` for RSA, `08 02 12 21 <compressed point>` for secp256k1,
+    /// `08 03 12 5b <SubjectPublicKeyInfo DER>` for ECDSA (P-256). A missing `Type` reads as its default, RSA (0):
     /// py-libp2p leaves it out of the key in its signed peer records; the PeerID still hashes the full form.
+    /// So does an unknown `Type` (proto2 enums are closed; py's local ECC_P256 = 4, for one): its data is then
+    /// refused as a malformed RSA key.
     public init(protobuf bytes: [UInt8]) throws {
         let envelope: PublicKeyProto
         do { envelope = try PublicKeyProto(serializedBytes: bytes, partial: true) } catch { throw KeyError.malformedKeyEnvelope }
@@ -43,7 +50,7 @@ public struct PublicKey: Hashable, Sendable {
         case .ed25519: try self.init(ed25519: [UInt8](envelope.data))
         case .rsa: self.init(rsa: try RSAPublicKey(der: [UInt8](envelope.data)))
         case .secp256K1: self.init(secp256k1: try Secp256k1PublicKey(compressed: [UInt8](envelope.data)))
-        default: throw KeyError.unsupportedKeyType(envelope.type.rawValue)
+        case .ecdsa: self.init(ecdsa: try ECDSAPublicKey(der: [UInt8](envelope.data)))
         }
     }
 
@@ -52,6 +59,7 @@ public struct PublicKey: Hashable, Sendable {
         case .ed25519: return .ed25519
         case .rsa: return .rsa
         case .secp256k1: return .secp256k1
+        case .ecdsa: return .ecdsa
         }
     }
 
@@ -65,12 +73,17 @@ public struct PublicKey: Hashable, Sendable {
     public var protobuf: [UInt8] {
         switch material {
         case .ed25519(let raw): return [0x08, 0x01, 0x12, 0x20] + raw
-        case .rsa(let key):
-            var out: [UInt8] = [0x08, 0x00, 0x12]
-            Varint.encode(UInt64(key.der.count), into: &out)
-            return out + key.der
+        case .rsa(let key): return Self.envelope(type: 0, key.der)
         case .secp256k1(let key): return [0x08, 0x02, 0x12, 0x21] + key.compressed
+        case .ecdsa(let key): return Self.envelope(type: 3, key.der)
         }
+    }
+
+    /// `08 <type> 12 <uvarint len> <data>`.
+    private static func envelope(type: UInt8, _ data: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [0x08, type, 0x12]
+        Varint.encode(UInt64(data.count), into: &out)
+        return out + data
     }
 
     public func verify<M: ContiguousBytes>(signature: [UInt8], for message: M) -> Bool {
@@ -78,6 +91,7 @@ public struct PublicKey: Hashable, Sendable {
         case .ed25519(let raw): return Sodium.ed25519Verify(signature, message, publicKey: raw)
         case .rsa(let key): return key.verify(signature: signature, for: message)
         case .secp256k1(let key): return key.verify(signature: signature, for: message)
+        case .ecdsa(let key): return key.verify(signature: signature, for: message)
         }
     }
 

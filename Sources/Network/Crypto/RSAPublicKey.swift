@@ -26,15 +26,10 @@ public struct RSAPublicKey: Hashable, Sendable {
     let exponent: [UInt8]
 
     public init(der: [UInt8]) throws {
-        var outer = DERReader(der[...])
-        var spki = try outer.read(tag: 0x30)
-        guard outer.isEmpty else { throw KeyError.malformedRSAKey }
-        var algorithm = try spki.read(tag: 0x30)
-        guard try algorithm.read(tag: 0x06).elementsEqual(Self.rsaEncryptionOID) else { throw KeyError.malformedRSAKey }
-        if !algorithm.isEmpty { guard try algorithm.read(tag: 0x05).isEmpty, algorithm.isEmpty else { throw KeyError.malformedRSAKey } }
-        let bits = try spki.readContents(tag: 0x03)
-        guard spki.isEmpty, bits.first == 0 else { throw KeyError.malformedRSAKey }
-        var bitString = DERReader(bits.dropFirst())
+        let spki = try DERReader.subjectPublicKeyInfo(der, algorithm: Self.rsaEncryptionOID, failure: .malformedRSAKey)
+        var parameters = spki.parameters
+        if !parameters.isEmpty { guard try parameters.read(tag: 0x05).isEmpty, parameters.isEmpty else { throw KeyError.malformedRSAKey } }
+        var bitString = DERReader(spki.key, failure: .malformedRSAKey)
         var numbers = try bitString.read(tag: 0x30)
         guard bitString.isEmpty else { throw KeyError.malformedRSAKey }
         let n = try numbers.readPositiveInteger()
@@ -71,49 +66,4 @@ public struct RSAPublicKey: Hashable, Sendable {
     /// DER of `DigestInfo { AlgorithmIdentifier { sha256, NULL }, OCTET STRING (32 bytes) }`, before the digest.
     static let sha256DigestInfo: [UInt8] = [0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04,
                                             0x02, 0x01, 0x05, 0x00, 0x04, 0x20]
-}
-
-/// Reads DER TLVs (definite lengths, at most 4 length bytes) from a slice.
-struct DERReader {
-    private var rest: ArraySlice<UInt8>
-    init(_ bytes: ArraySlice<UInt8>) { rest = bytes }
-
-    var isEmpty: Bool { rest.isEmpty }
-
-    /// The contents of the next element, which must have `tag`.
-    mutating func read(tag: UInt8) throws -> DERReader {
-        DERReader(try readContents(tag: tag))
-    }
-
-    mutating func readContents(tag: UInt8) throws -> ArraySlice<UInt8> {
-        guard rest.count >= 2, rest.first == tag else { throw KeyError.malformedRSAKey }
-        var i = rest.startIndex + 1
-        var length = Int(rest[i])
-        i += 1
-        if length & 0x80 != 0 {
-            let count = length & 0x7f
-            guard (1...4).contains(count), rest.endIndex - i >= count, rest[i] != 0 else { throw KeyError.malformedRSAKey }
-            length = rest[i..<(i + count)].reduce(0) { $0 << 8 | Int($1) }
-            guard length >= 0x80 else { throw KeyError.malformedRSAKey }   // DER: the short form when it fits
-            i += count
-        }
-        guard rest.endIndex - i >= length else { throw KeyError.malformedRSAKey }
-        let contents = rest[i..<(i + length)]
-        rest = rest[(i + length)...]
-        return contents
-    }
-
-    /// An INTEGER that must be positive, without its sign byte.
-    mutating func readPositiveInteger() throws -> ArraySlice<UInt8> {
-        var value = try readContents(tag: 0x02)
-        guard let first = value.first, first & 0x80 == 0 else { throw KeyError.malformedRSAKey }
-        if first == 0 {
-            value = value.dropFirst()
-            guard let next = value.first, next & 0x80 != 0 else { throw KeyError.malformedRSAKey }   // minimal
-        }
-        return value
-    }
-
-    // `read(tag:)` on a reader: its contents compared with bytes.
-    func elementsEqual(_ other: [UInt8]) -> Bool { rest.elementsEqual(other) }
 }

@@ -1,6 +1,6 @@
 internal import CEd25519
 
-/// A public key prepared for verifying many signatures (an RSA key is held as it is, with no table): for a valid prime-order key it holds a
+/// A public key prepared for verifying many signatures (an RSA, secp256k1 or ECDSA key is held as it is, with no table): for a valid prime-order key it holds a
 /// table of precomputed multiples (`CEd25519`, ~3.9 KB) that makes each verify about twice as fast as
 /// libsodium's; for any other key it holds nothing and every verify goes to libsodium. Either way it accepts
 /// exactly the signatures `crypto_sign_verify_detached` (libsodium 1.0.18) accepts — `VerifyingKeyTests` checks
@@ -28,12 +28,12 @@ public final class VerifyingKey {
 
     private func buildTable() {
         untilTable = -1
-        guard publicKey.algorithm == .ed25519 else { return }   // RSA: every verify is `RSAPublicKey`'s
+        guard publicKey.algorithm == .ed25519 else { return }   // others: every verify is their own type's
         table = publicKey.ed25519.withUnsafeBufferPointer { ced25519_key_new($0.baseAddress) }
     }
 
     /// Whether verifies use the precomputed table (false: not built yet, the key is not a valid prime-order
-    /// point or not Ed25519, or memory ran out; libsodium or `RSAPublicKey` verifies).
+    /// point or not Ed25519, or memory ran out; libsodium or the key's own type verifies).
     public var hasTable: Bool { table != nil }
 
     public func verify<M: ContiguousBytes>(signature: [UInt8], for message: M) -> Bool {

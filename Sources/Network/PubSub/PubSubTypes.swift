@@ -47,7 +47,7 @@ public enum PubSubError: Error, Equatable, Sendable {
     case badSeqno(length: Int)
     case invalidFrom
     case keyMismatch
-    /// Too many RSA or secp256k1 signatures to check right now (`PubSubConfig.slowVerify*`).
+    /// Too many RSA, secp256k1 or ECDSA signatures to check right now (`PubSubConfig.slowVerify*`).
     case slowVerifyBudgetExceeded
     case invalidSignature
     case missingTopic
@@ -76,7 +76,7 @@ public struct PubSubCounters: Sendable, Equatable {
     public var graftsDuringBackoff = 0
     /// Lingering messages of ours sent to a peer that subscribed after we published them.
     public var lingeringSent = 0
-    /// RSA- or secp256k1-signed messages dropped unchecked: over the slow-verify budget.
+    /// RSA-, secp256k1- or ECDSA-signed messages dropped unchecked: over the slow-verify budget.
     public var slowVerifiesRefused = 0
     public init() {}
 }

@@ -57,13 +57,15 @@ import Testing
     }
 
     @Test func otherKeyTypesAndGarbageAreRejected() throws {
-        // The spec table's secp256k1 key is verified now (a point on the curve, re-encoded byte for byte);
-        // its ECDSA key is not.
+        // The spec table's secp256k1 and ECDSA keys are verified now (points on their curves, re-encoded byte
+        // for byte). A key type past ECDSA (py's local ECC_P256 = 4) reads as RSA, proto2's default, and fails as one.
         let secp = Self.bytes("08021221037777e994e452c21604f91de093ce415f5432f701dd8cd1a7a6fea0e630bfca99")
         #expect(try PublicKey(protobuf: secp).algorithm == .secp256k1)
         #expect(try PublicKey(protobuf: secp).protobuf == secp)
         let ecdsa = Self.bytes("0803125b3059301306072a8648ce3d020106082a8648ce3d03010703420004de3d300fa36ae0e8f5d530899d83abab44abf3161f162a4bc901d8e6ecda020e8b6d5f8da30525e71d6851510c098e5c47c646a597fb4dcec034e9f77c409e62")
-        #expect(throws: KeyError.unsupportedKeyType(3)) { try PublicKey(protobuf: ecdsa) }
+        #expect(try PublicKey(protobuf: ecdsa).algorithm == .ecdsa)
+        #expect(try PublicKey(protobuf: ecdsa).protobuf == ecdsa)
+        #expect(throws: KeyError.malformedRSAKey) { try PublicKey(protobuf: [0x08, 0x04] + ecdsa[2...]) }
         #expect(throws: KeyError.malformedKeyEnvelope) { try PublicKey(protobuf: [0x08, 0x01, 0x12, 0x20, 0x01]) }
         #expect(throws: KeyError.badKeyLength(expected: 32, got: 31)) {
             try PublicKey(protobuf: [0x08, 0x01, 0x12, 0x1f] + [UInt8](repeating: 1, count: 31))

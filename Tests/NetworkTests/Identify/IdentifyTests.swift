@@ -87,7 +87,7 @@ import Testing
             try Self.read(LengthPrefixed.frame(rsa))
         }
         let ecdsa: [UInt8] = [0x0a, 0x06, 0x08, 0x03, 0x12, 0x02, 0x01, 0x02]
-        #expect(throws: IdentifyError.invalidPublicKey(.unsupportedKeyType(3))) {
+        #expect(throws: IdentifyError.invalidPublicKey(.malformedECDSAKey)) {
             try Self.read(LengthPrefixed.frame(ecdsa))
         }
         let shortKey: [UInt8] = [0x0a, 0x06, 0x08, 0x01, 0x12, 0x02, 0x01, 0x02]

@@ -96,14 +96,30 @@ import Testing
         }
     }
 
-    @Test func aMalformedRSAKeyOrAnECDSAKeyIsRefused() {
+    /// A record of the spec's ECDSA (P-256) key, `/ip4/192.0.2.7/tcp/4001`, signed by OpenSSL (Python
+    /// `cryptography`) over the same signed bytes: it verifies, names the key's `Qm…` PeerID, and another
+    /// address under the same signature does not.
+    @Test func aRecordSignedWithAnECDSAKeyVerifies() throws {
+        let key = try PublicKey(protobuf: ECDSAPublicKeyTests.envelope)
+        let payload = Self.payload(peer: key.peerID, addresses: [Self.addresses[0]])
+        let signature = [UInt8](hex: "30440220574d6cec07d4a02953529ea21e5cd5523287cc0608cc02be3be34e8fbe8d9e5e0220522d35770e425ff11462cad10851aecedb0ddbe94958cf720de0f2f982328291")!
+        let record = try SignedPeerRecord(verifying: Self.envelope(key: key.protobuf, payload: payload, signature: signature))
+        #expect(record.peer.base58 == ECDSAPublicKeyTests.peer)
+        #expect(record.addresses == [Self.addresses[0]])
+        let moved = Self.payload(peer: key.peerID, addresses: [Self.addresses[1]])
+        #expect(throws: SignedPeerRecord.Error.badSignature) {
+            try SignedPeerRecord(verifying: Self.envelope(key: key.protobuf, payload: moved, signature: signature))
+        }
+    }
+
+    @Test func malformedRSAAndECDSAKeysAreRefused() {
         let payload = Self.payload()
         let rsa: [UInt8] = [0x08, 0x00, 0x12, 0x03, 1, 2, 3]
         #expect(throws: SignedPeerRecord.Error.unsupportedKey(.malformedRSAKey)) {
             try SignedPeerRecord(verifying: Self.envelope(key: rsa, payload: payload, signature: Self.signed(payload)))
         }
         let ecdsa: [UInt8] = [0x08, 0x03, 0x12, 0x03, 1, 2, 3]
-        #expect(throws: SignedPeerRecord.Error.unsupportedKey(.unsupportedKeyType(3))) {
+        #expect(throws: SignedPeerRecord.Error.unsupportedKey(.malformedECDSAKey)) {
             try SignedPeerRecord(verifying: Self.envelope(key: ecdsa, payload: payload, signature: Self.signed(payload)))
         }
     }

@@ -7,10 +7,10 @@ import Testing
     typealias S = NoiseTestSupport
 
     /// Runs an initiator against a hand-built responder whose msg2 carries `payload(responderStaticPublic)`.
-    static func initiatorError(expectedRemote: PeerID? = nil,
+    static func initiatorError(expectedRemote: PeerID? = nil, responderStatic: [UInt8] = Sodium.randomBytes(32),
                                payload: ([UInt8]) throws -> [UInt8]) throws -> NoiseHandshake {
         let initiator = NoiseHandshake(role: .initiator, identity: .generate(), expectedRemote: expectedRemote)
-        var responder = try ManualResponder()
+        var responder = try ManualResponder(staticSecret: responderStatic)
         let msg2 = try responder.answer(initiator.pollTransmit()!, payload: try payload(responder.staticPublic))
         try initiator.receive(msg2[...])
         return initiator
@@ -40,6 +40,35 @@ import Testing
         let initiator = try Self.initiatorError(expectedRemote: bob.peerID) { rs in try S.payload(identity: bob, signing: rs) }
         #expect(initiator.isComplete)
         #expect(initiator.finish().remotePeer == bob.peerID)
+    }
+
+    /// A responder with the spec's ECDSA (P-256) identity: its signature of the static key was made by OpenSSL
+    /// (Python `cryptography`: the X25519 key of `responderStatic`, signed with the spec's private key), so the
+    /// dialer verifies it and gets the `Qm…` PeerID it expected; a signature of another static key fails.
+    @Test func anECDSAResponderIsAccepted() throws {
+        let responderStatic = [UInt8](hex: "6c508e106175a53b3d67601714a064786864c9a89a4b83015f44370dabd51a37")!
+        let signature = [UInt8](hex: "304502207d3cddcf8aeee86601583003e3321f53098f3e2a4aeca94929e8b937f549b709022100a728df0469e19abfd34469f84f59ff2f0062a1be65110c847caf6270a19bbe73")!
+        let peer = try PeerID(ECDSAPublicKeyTests.peer)
+        func payload(_ rs: [UInt8]) throws -> [UInt8] {
+            #expect(rs == [UInt8](hex: "b8de77da542154e0b2fb801afcc2a31b296880306220cf3e5cc1eaab184f7605")!)
+            var payload = NoiseHandshakePayload()
+            payload.identityKey = Data(ECDSAPublicKeyTests.envelope)
+            payload.identitySig = Data(signature)
+            return try payload.serializedBytes()
+        }
+        let initiator = try Self.initiatorError(expectedRemote: peer, responderStatic: responderStatic, payload: payload)
+        #expect(initiator.isComplete)
+        let secured = initiator.finish()
+        #expect(secured.remotePeer == peer)
+        #expect(secured.remotePublicKey.algorithm == .ecdsa)
+        #expect(throws: NoiseError.badIdentitySignature(claimed: peer)) {
+            try Self.initiatorError { _ in
+                var payload = NoiseHandshakePayload()
+                payload.identityKey = Data(ECDSAPublicKeyTests.envelope)
+                payload.identitySig = Data(signature)   // signs the other responder's static key
+                return try payload.serializedBytes()
+            }
+        }
     }
 
     /// py-libp2p 0.8.1 adds `early_data = 3` in the extensions; unknown fields anywhere are skipped.
@@ -79,7 +108,8 @@ import Testing
 
     @Test(arguments: [([UInt8]([0x08, 0x00, 0x12, 0x04, 1, 2, 3, 4]), KeyError.malformedRSAKey),   // RSA, not DER
                       ([0x08, 0x02, 0x12, 0x04, 1, 2, 3, 4], KeyError.malformedSecp256k1Key),          // secp256k1, not a point
-                      ([0x08, 0x03, 0x12, 0x04, 1, 2, 3, 4], KeyError.unsupportedKeyType(3))])       // ECDSA
+                      ([0x08, 0x03, 0x12, 0x04, 1, 2, 3, 4], KeyError.malformedECDSAKey),              // ECDSA, not DER
+                      ([0x08, 0x04, 0x12, 0x04, 1, 2, 3, 4], KeyError.malformedRSAKey)])             // type 4 reads as RSA
     func unusableIdentityKeyIsRefused(_ envelope: [UInt8], _ expected: KeyError) throws {
         #expect(throws: NoiseError.unsupportedKey(expected)) {
             try Self.initiatorError { _ in

@@ -65,9 +65,11 @@ enum NoiseTestSupport {
 /// A hand-driven responder that writes msg2 with whatever payload the test supplies.
 struct ManualResponder {
     var state: HandshakeState
-    let staticSecret = Sodium.randomBytes(32)
+    let staticSecret: [UInt8]
 
-    init() throws {
+    /// A fixed `staticSecret` lets a test bring an identity signature made elsewhere (an ECDSA key's, by Python).
+    init(staticSecret: [UInt8] = Sodium.randomBytes(32)) throws {
+        self.staticSecret = staticSecret
         state = try HandshakeState(initiator: false, prologue: [], staticSecret: staticSecret)
     }
 

@@ -84,21 +84,31 @@ import Testing
     /// A chat message in topic "chat" signed by py-libp2p 0.8.1 with an RSA identity, `key` included.
     static let rsaSigned = RSAPublicKeyTests.hex("0a2212206f130dbfecab72469a64b17ded9d1a8ed86771e265c950fc57366a53599dbf851297017b2274797065223a226d657373616765222c22636f6e74656e74223a2268656c6c6f2066726f6d20616e2052534120617574686f72222c22757365726e616d65223a22727361222c2274696d657374616d70223a313739363230303030302c2266726f6d223a22516d5670457045595047424b6a736536743542636b546e624a316d44777277614654375964334e6e384853415974227d1a0800000000000000072204636861742a800205d04280a77e7877563c2b9d2b8ad3054bdc74328e22a3cb5b2dee4d2184cf06cb82e24bcc5c07cda2c5bf9cfe02d623d04a9f707e7f82cee209636de5d18d51edb6a8ff41398d1f0478d864170d439faf6e1d4a96719dd28b479baf2487b2d4e18a379d99bc00697c50c34cfb473ec86d9334b52f53a258392e76a9ad80455842d372b5782141fa17ba3bb851b661601d8ce96441888fb31bb0d324940816ed8c7c6188703cba4ae30c8eb070de6b7a8bbb1eecbe7aa6ccab2faf73b8952a1a429589b52d2894b6659c4ab7be52335c661dc1699876b67ccb03cba3a99ecf5b5a393b687c49074abc922c3fa84eff4b616ae68eb5a0c5251b756518cc56cdf032ab02080012a60230820122300d06092a864886f70d01010105000382010f003082010a0282010100fb5aa34a9f8c747bd71507c87eba56c5a3a4bc93259bcfe350cc7a6e7830fadebf332bf49fd5e7b66587cc82015787140df65f9cbfa85789c1d7d80fcc454a335a23301d1b0604a0520b58174cd8deb6c9a9d2cb718deaed7d9bd917b58aa3f0e79d6a3a7d3ea3849ae0f4840e363cb3ef0aa10d89246fa5f1e345217c4424c01e62a248b7f6b7fe74e316da79d228c5cc5d438837ae7dfad423fde94ed51b600bb411a596832623670a7055c0c8d083d8e11839cd8f5a5412f40b7ee26045221e4a6e8e4388cf888a54bd93f335eb1719e2435995679d3776c764c6869ab884c0d1c209a4db05d5cf22e56d299f18971b33a3ce32cedaf536fe719633a9d60d0203010001")
 
+    /// A chat message in topic "chat" (seqno 7) signed by the spec's ECDSA (P-256) key with OpenSSL (Python
+    /// `cryptography`), as py would build it: fields 1–4, the DER signature, and `key` (a `Qm…` PeerID does
+    /// not inline it).
+    static let ecdsaSigned = RSAPublicKeyTests.hex("0a22122068362c312e155f4f7290b67f5cd094a22a0a4fbf20efd8c287934419350d36f7124b7b2274797065223a226d657373616765222c22636f6e74656e74223a2268656c6c6f2066726f6d20616e20454344534120617574686f72222c22757365726e616d65223a2270323536227d1a0800000000000000072204636861742a473045022100dd3c4f6fc35848ab26e6223c25f9b3cd4181e874680c31b17a8a4a2856e0463202202e580329bb86c7f9d01d6d08d492b7ad6962c57968a9bfc98c7182437d2e8aa2325f0803125b3059301306072a8648ce3d020106082a8648ce3d03010703420004de3d300fa36ae0e8f5d530899d83abab44abf3161f162a4bc901d8e6ecda020e8b6d5f8da30525e71d6851510c098e5c47c646a597fb4dcec034e9f77c409e62")
+
+    /// The slow authors' messages: RSA and ECDSA (P-256), with the PeerIDs that signed them.
+    static let slowSigned = ["RSA": (rsaSigned, "QmVpEpEYPGBKjse6t5BckTnbJ1mDwrwaFT7Yd3Nn8HSAYt"),
+                             "ECDSA": (ecdsaSigned, ECDSAPublicKeyTests.peer)]
+
     /// Signatures that are not Ed25519 cost 15–65× more to check: a relay gets a budget of them, and a message
     /// over it is dropped unchecked (not seen, not blamed), so a later copy is checked once the budget refills.
-    @Test func slowVerifiesHaveABudgetPerRelay() throws {
+    @Test(arguments: ["RSA", "ECDSA"])
+    func slowVerifiesHaveABudgetPerRelay(algorithm: String) throws {
         var config = F.gossipConfig()
         config.slowVerifyBurstPerPeer = 2
         config.slowVerifyRatePerPeer = 1
         let ps = F.engine(config: config)
         ps.subscribe(F.topic, now: F.t0)
-        let good = try PubSubMessage(serializedBytes: Self.rsaSigned)
+        let good = try PubSubMessage(serializedBytes: try #require(Self.slowSigned[algorithm]).0)
         let relay = F.peer("relay")
         #expect(F.peer("alice").bytes.starts(with: PeerID.ed25519Prefix))
         let ed25519 = (1...3).map { F.signed("alice", "fast \($0)", seqno: UInt64($0)) }
         ps.receive(F.frame(F.publishRPC(ed25519)), from: relay, now: F.t0)   // Ed25519 authors take no budget
         #expect(F.delivered(F.drain(ps)).count == 3)
-        for seqno in 1...2 {   // two forged RSA messages use up the relay's burst
+        for seqno in 1...2 {   // two forged messages use up the relay's burst
             var forged = good
             forged.seqno = Data(StrictSign.seqnoBytes(UInt64(seqno)))
             ps.receive(F.frame(F.publishRPC([forged])), from: relay, now: F.t0)
@@ -117,19 +127,22 @@ import Testing
                 "a second later the relay has a token again: its next message is checked (and this one is forged)")
     }
 
-    /// An RSA author (py-libp2p 0.8.1 with an RSA identity signed this message, `key` included): verified
-    /// with `RSAPublicKey` and delivered; the same bytes with the data changed are rejected.
-    @Test func anRSAAuthorsMessageVerifies() throws {
+    /// An RSA author (py-libp2p 0.8.1 with an RSA identity signed this message, `key` included) or an ECDSA one:
+    /// verified with `RSAPublicKey` / `ECDSAPublicKey` and delivered; the same bytes with the data changed are
+    /// rejected.
+    @Test(arguments: ["RSA", "ECDSA"])
+    func aSlowAuthorsMessageVerifies(algorithm: String) throws {
+        let (signed, author) = try #require(Self.slowSigned[algorithm])
         let ps = F.engine()
         ps.subscribe(F.topic, now: F.t0)
-        let message = try PubSubMessage(serializedBytes: Self.rsaSigned)
+        let message = try PubSubMessage(serializedBytes: signed)
         var forged = message
         forged.data = Data("x".utf8)
         ps.receive(F.frame(F.publishRPC([forged])), from: F.peer("relay"), now: F.t0)
         ps.receive(F.frame(F.publishRPC([message])), from: F.peer("relay"), now: F.t0)
         let delivered = F.delivered(F.drain(ps))
         #expect(delivered.count == 1)
-        #expect(delivered.first?.from.base58 == "QmVpEpEYPGBKjse6t5BckTnbJ1mDwrwaFT7Yd3Nn8HSAYt")
+        #expect(delivered.first?.from.base58 == author)
         #expect(ps.counters.invalidSignatures == 1)
     }
 

@@ -9,7 +9,7 @@ public enum NoiseError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidPayload(String)
     /// The handshake payload lacks `identity_key` or `identity_sig`.
     case missingIdentity
-    /// The remote identity key could not be used (RSA, secp256k1, bad length, …).
+    /// The remote identity key could not be used (malformed RSA, secp256k1 or ECDSA data, a bad length, …).
     case unsupportedKey(KeyError)
     /// `identity_sig` does not sign our view of the remote static key; `claimed` is the PeerID it asserted.
     case badIdentitySignature(claimed: PeerID)
