@@ -49,12 +49,13 @@ final class ChatSession {
     var diagnostics: Diagnostics!
     /// `--connect` addresses not yet connected or failed: their failures are shown, others only logged.
     private var userDials: Set<String> = []
-    /// One-line states of the discovery services (`mDNS: 2 peers`, `DHT: 14 peers, 1 lookup`), set by the App.
+    /// One-line states of the discovery services (`mDNS: 2 peers`, `DHT: 14 peers, 1 lookup`), set by the App;
+    /// an empty line (AutoNAT before it knows anything) is left out.
     var discoverySources: [() -> String] = []
 
     /// What discovery is doing now: each service's line, then the peers being redialed, if any.
     var discoveryStatus: [String] {
-        var lines = discoverySources.map { $0() }
+        var lines = discoverySources.map { $0() }.filter { !$0.isEmpty }
         let waiting = knownPeers.waiting.count
         if waiting > 0 { lines.append("redialing \(waiting) peer\(waiting == 1 ? "" : "s")") }
         return lines

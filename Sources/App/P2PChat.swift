@@ -167,8 +167,19 @@ struct P2PChat: ParsableCommand {
             try startSession()
             let mdns = noMDNS ? nil : MDNSDiscovery.start(host: host, reactor: reactor)
             defer { mdns?.close() }
+            // AutoNAT: we dial back peers that ask (public addresses only), and ask peers whether they can
+            // reach us; the DHT serves while we are reachable and only asks while we are not.
+            let autonatServer = AutoNATServer(host: host)
+            let autonat = AutoNATClient(host: host)
+            autonat.onChange = { [dhtServer] reachability in
+                guard let dht, !dhtServer, reachability != .unknown else { return }
+                dht.setMode(reachability == .reachable ? .server : .client)
+            }
+            autonat.start()
+            defer { autonat.stop(); autonatServer.stop() }
             chat.discoverySources = [{ mdns?.status ?? (noMDNS ? "mDNS off" : "mDNS unavailable") },
-                                     { rendezvous?.status ?? "DHT off" }]
+                                     { rendezvous?.status ?? "DHT off" },
+                                     { autonat.reachability == .unknown ? "" : autonat.status }]
             if let dht, let rendezvous {
                 let dhtLog = Logger(label: "p2p-chat.dht")
                 DHTBootstrap.start(dht, addresses: DHTBootstrap.addresses(flags: bootstrapAddresses),

@@ -48,6 +48,7 @@ struct InteropTests {
         #expect(agent.hasPrefix("p2p-chat/"), "agentVersion seen by py: \(agent)")
         #expect(protocols.contains("/ipfs/id/1.0.0") && protocols.contains("/ipfs/ping/1.0.0"),
                 "protocols seen by py: \(protocols)")
+        #expect(protocols.contains("/libp2p/autonat/1.0.0"), "the app serves AutoNAT: \(protocols)")
         #expect(id.bool("public_key_ok") == true, "identify publicKey hashes to the PeerID: \(id)")
         #expect(id.string("protocol_version") == "ipfs/0.1.0", "protocolVersion: \(id)")
         #expect(id.strings("listen_addrs").contains { $0.hasPrefix("/ip4/127.0.0.1/tcp/") },

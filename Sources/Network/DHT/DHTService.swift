@@ -61,6 +61,21 @@ public final class DHTService {
     /// The reactor's time for this tick.
     public var now: Instant { host.reactor.now }
 
+    /// Serves the DHT or only uses it from now on (the app follows AutoNAT's verdict, as go-libp2p's
+    /// ModeAuto does): the kad handler comes or goes, and connected peers hear of it by an identify push, so
+    /// they add us to their tables, or stop handing out addresses of ours nobody can dial.
+    public func setMode(_ mode: Kademlia.Mode) {
+        guard mode != node.mode else { return }
+        node.mode = mode
+        if mode == .server {
+            host.setStreamHandler(KadMessage.protocolID) { [unowned self] _ in KadServerStream(service: self) }
+        } else {
+            host.removeStreamHandler(KadMessage.protocolID)
+        }
+        host.log.info("DHT mode: \(mode)")
+        host.pushIdentify()
+    }
+
     /// A node counts as reachable (and so serves the DHT by default) when it listens on an address other peers
     /// can dial: any non-loopback address, private LAN addresses included. Loopback-only nodes are clients.
     public static func defaultMode(listenAddresses: [Multiaddr]) -> Kademlia.Mode {

@@ -36,6 +36,9 @@ final class Connection {
     var isEstablished = false
     /// A duplicate of the peer's kept connection, closed after `HostConfig.duplicateGrace`.
     var isRetired = false
+    /// Set on a dial-back probe (`Host.probe`): told once whether the peer proved itself at the address.
+    var probe: ((Result<Void, HostError>) -> Void)?
+    var isProbe = false
     var streams: [UInt32: HostStream] = [:]
     var handshakeTimer: TimerID?
     var muxerTimer: (id: TimerID, deadline: Instant)?

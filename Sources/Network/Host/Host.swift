@@ -178,7 +178,7 @@ public final class Host {
         _ = addConnection(direction: .outbound, socket: socket, expectedPeer: address.peerID, dialAddress: address)
     }
 
-    private func addConnection(direction: ConnectionInfo.Direction, socket: TCPSocket, expectedPeer: PeerID?,
+    func addConnection(direction: ConnectionInfo.Direction, socket: TCPSocket, expectedPeer: PeerID?,
                                dialAddress: Multiaddr?) -> Connection {
         let connection = Connection(id: nextConnectionID, direction: direction, socket: socket,
                                     expectedPeer: expectedPeer, dialAddress: dialAddress, host: self)
@@ -200,6 +200,7 @@ public final class Host {
     func connectionSecured(_ connection: Connection) throws {
         guard let peer = connection.remotePeer else { return }
         if peer == peerID { throw HostError.dialedSelf }
+        if connection.isProbe { throw probeSucceeded(connection) }
     }
 
     /// A connection is multiplexed. Keep exactly one per peer: when two exist (simultaneous dials), both
@@ -252,6 +253,7 @@ public final class Host {
 
     func connectionClosed(_ connection: Connection, reason: HostError?) {
         connections.removeValue(forKey: connection.id)
+        if connection.isProbe { return probeClosed(connection, reason: reason) }
         if let peer = connection.remotePeer, connectionByPeer[peer] === connection {
             connectionByPeer.removeValue(forKey: peer)
             identified.removeValue(forKey: peer)

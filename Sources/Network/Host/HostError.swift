@@ -22,6 +22,8 @@ public enum HostError: Error, CustomStringConvertible {
     case hostClosed
     case tooManyLookups(limit: Int)
     case noAddresses(PeerID)
+    /// Not a failure: a dial-back probe's peer proved itself, and the probe connection ends here.
+    case probeDone
 
     public var description: String {
         switch self {
@@ -47,6 +49,7 @@ public enum HostError: Error, CustomStringConvertible {
         case .tooManyLookups(let limit): return "more than \(limit) name lookups in flight"
         case .hostClosed: return "host closed"
         case .noAddresses(let p): return "no TCP address to dial \(p) on"
+        case .probeDone: return "dial-back probe done"
         }
     }
 }

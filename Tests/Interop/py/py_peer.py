@@ -61,6 +61,9 @@ stdin: one command per line (a leading "/" is accepted, so are JSON objects
   dht-find-node <peer> <hexkey> [min [timeout]] → one FIND_NODE sent to <peer> (again every 0.2 s until it
                                         returns ≥ min peers); {"event":"dht-find-node","peers":[…as received],
                                         "py_order":[the same sorted by py's XOR distance],"table":[…]}
+  With --autonat, py-libp2p's AutoNAT v1 service answers /libp2p/autonat/1.0.0 dial-back requests, and:
+  autonat <peer>                      → asks <peer> to dial us back (py's query_server, our listen addresses);
+                                        {"event":"autonat","peer":…,"status":<ResponseStatus int>,"addr":<multiaddr>|null}
   quit                                → exits 0 (so does EOF on stdin)
 Served protocols: py's defaults (/ipfs/id/1.0.0, /ipfs/id/push/1.0.0, /ipfs/ping/1.0.0), the test echo
 protocol /p2p-chat-test/echo/1.0.0 (reports {"event":"echo-served","peer":…,"bytes":n,"sha256":…}) and,
@@ -218,6 +221,7 @@ class Peer:
         self.sent = {}                # peer id string -> {message id hex: times written}
         self.heartbeats = 0
         self.heartbeat_event = trio.Event()
+        self.autonat = None           # libp2p AutoNATService, with --autonat
         if pubsub is not None:
             self._count_writes(pubsub)
             self._count_heartbeats(pubsub.router)
@@ -652,6 +656,14 @@ class Peer:
         emit({"event": "dht-find-node", "peer": peer, "peers": [str(p) for p in got],
               "py_order": [str(p) for p in sort_peer_ids_by_distance(key, list(got))], "table": self._table()})
 
+    async def cmd_autonat(self, peer: str) -> None:
+        if self.autonat is None:
+            raise RuntimeError("start with --autonat")
+        with trio.fail_after(self.timeout):
+            status, addr = await self.autonat.query_server(ID.from_base58(peer))
+        emit({"event": "autonat", "peer": peer, "status": int(status),
+              "addr": str(multiaddr.Multiaddr(addr)) if addr else None})
+
     # ---- dispatch -----------------------------------------------------------------------
     async def run_command(self, name: str, args: list[str], quit_scope: trio.CancelScope) -> None:
         handlers = {
@@ -664,7 +676,7 @@ class Peer:
             "topic-peers": self.cmd_topic_peers, "sent": self.cmd_sent, "heartbeat": self.cmd_heartbeat,
             "dht-add-peer": self.cmd_dht_add_peer, "dht-provide": self.cmd_dht_provide,
             "dht-providers": self.cmd_dht_providers, "dht-table": self.cmd_dht_table,
-            "dht-find-node": self.cmd_dht_find_node,
+            "dht-find-node": self.cmd_dht_find_node, "autonat": self.cmd_autonat,
         }
         if name == "quit":
             quit_scope.cancel()
@@ -754,6 +766,10 @@ async def main(opts: argparse.Namespace) -> None:
         dht = KadDHT(host, mode, enable_random_walk=False, max_peers_per_subnet=1000)
     peer = Peer(host, opts.timeout, pubsub, dht)
     host.set_stream_handler(ECHO_ID, peer.handle_echo)
+    if opts.autonat:
+        from libp2p.host.autonat import AutoNATService
+
+        peer.autonat = AutoNATService(host)
     host.get_network().register_notifee(Notifee())
     async with host.run(listen_addrs=[listen]):
         if not opts.no_perf:
@@ -814,6 +830,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--do-px", action="store_true",
                    help="GossipSub peer exchange: PRUNEs (a leave included) list other mesh peers with their records")
     p.add_argument("--dht", choices=["server", "client"], help="run a py-libp2p KadDHT in this mode")
+    p.add_argument("--autonat", action="store_true", help="serve AutoNAT v1 (py-libp2p's AutoNATService)")
     p.add_argument("--log-level", default=os.environ.get("PY_PEER_LOG", "WARNING"))
     return p.parse_args(argv)
 

@@ -224,6 +224,25 @@ extension HostTests {
             #expect(a.dialFailures.count == 1)
         }
 
+        /// AutoNAT's verdict switches the mode: a connected peer hears of it by an identify push, and kad streams
+        /// are refused while we only ask.
+        @Test func switchingModesIsPushedToConnectedPeers() throws {
+            let h = HostHarness(), services = Services()
+            defer { h.shutdown(); withExtendedLifetime(services) {} }
+            let a = try h.makeHost(), b = try h.makeHost()
+            let dht = services.make(a, .server)
+            _ = services.make(b, .client)
+            try h.connect(b, a)
+            func bSeesKad() -> Bool? { b.host.identified[a.peerID].map { $0.protocols.contains(KadMessage.protocolID) } }
+            try h.run("both identified, b saw a server") { bSeesKad() == true && a.host.identified[b.peerID] != nil }
+            dht.setMode(.client)
+            #expect(dht.node.mode == .client && !a.host.supportedProtocols.contains(KadMessage.protocolID))
+            try h.run("b heard a went client") { bSeesKad() == false }
+            dht.setMode(.server)
+            try h.run("b heard a serves again") { bSeesKad() == true }
+            #expect(dht.status.hasPrefix("DHT server:"))
+        }
+
         /// A DHT peer's first address swallows the connection (a network we are not on): its second one is
         /// dialed 250 ms later, not after the 10 s handshake timeout.
         @Test func aStalledAddressDoesNotHoldUpTheNext() throws {
