@@ -77,7 +77,8 @@ public final class AutoNATClient {
 
     private func round() {
         let now = host.reactor.now
-        let fresh = servers().filter { peer in lastAsked[peer].map { now - $0 >= config.refreshInterval } ?? true }
+        lastAsked = lastAsked.filter { now - $0.value < config.refreshInterval }   // forget the long-ago asked
+        let fresh = servers().filter { lastAsked[$0] == nil }
         for peer in fresh.prefix(config.confirmations) { ask(peer) }
         schedule(after: reachability == .unknown ? config.retryInterval : config.refreshInterval)
     }

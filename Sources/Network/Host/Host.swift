@@ -162,7 +162,7 @@ public final class Host {
     /// Whether `peer` has a connection, or one on its way (being upgraded, or its address being looked up).
     func isConnectedOrDialing(_ peer: PeerID) -> Bool {
         connectionByPeer[peer] != nil
-            || connections.values.contains { $0.expectedPeer == peer && !$0.isClosed }
+            || connections.values.contains { $0.expectedPeer == peer && !$0.isClosed && !$0.isProbe }
             || lookups.values.contains { $0.address.peerID == peer }
             || peerDials[peer] != nil
     }

@@ -151,6 +151,7 @@ extension HostTests {
             gone.close()
             a.host.probe(refused) { results.append($0) }
             a.host.probe(b.address) { results.append($0) }
+            #expect(a.host.pendingCount >= 1 && !a.host.isConnectedOrDialing(b.peerID), "a probe is not a dial")
             try h.run("three probes done") { results.count == 3 }
             #expect(results.filter { if case .success = $0 { return true } else { return false } }.count == 1)
             #expect(a.events.isEmpty, "probes emit no host events")
