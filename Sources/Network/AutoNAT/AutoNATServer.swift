@@ -65,16 +65,21 @@ public final class AutoNATServer {
         }
         var pending = candidates.count
         var done = false
+        var onlyOurs = true   // every failure was our own limit or shutdown, which says nothing about the peer
         for candidate in candidates {
             host.probe(candidate.withPeerID(peer)) { result in
                 pending -= 1
                 guard !done else { return }
-                if case .success = result {
+                switch result {
+                case .success:
                     done = true
                     answer(AutoNATResponse(status: .ok, address: candidate.bytes))
-                } else if pending == 0 {
+                case .failure(let reason):
+                    if case .connectionLimit = reason {} else if case .hostClosed = reason {} else { onlyOurs = false }
+                    guard pending == 0 else { return }
                     done = true
-                    answer(AutoNATResponse(status: .dialError, text: "no address could be dialed"))
+                    answer(onlyOurs ? AutoNATResponse(status: .internalError, text: "cannot dial now")
+                                    : AutoNATResponse(status: .dialError, text: "no address could be dialed"))
                 }
             }
         }

@@ -39,6 +39,8 @@ final class Connection {
     /// Set on a dial-back probe (`Host.probe`): told once whether the peer proved itself at the address.
     var probe: ((Result<Void, HostError>) -> Void)?
     var isProbe = false
+    /// An attempt of a peer dial (`Host+PeerDial`): its failure moves that on.
+    var isPeerDialAttempt = false
     var streams: [UInt32: HostStream] = [:]
     var handshakeTimer: TimerID?
     var muxerTimer: (id: TimerID, deadline: Instant)?

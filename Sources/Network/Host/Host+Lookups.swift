@@ -4,6 +4,8 @@ import Dispatch
 struct PendingLookup {
     let address: Multiaddr
     let name: String
+    /// An attempt of a peer dial (`Host+PeerDial`).
+    var forPeerDial = false
 }
 
 /// What a lookup thread hands back to the reactor: the dial it belongs to and the addresses, or why none.
@@ -26,14 +28,15 @@ struct LookupFailure: Error, Sendable, CustomStringConvertible {
 /// would freeze every connection and the screen. At most `config.maxPendingLookups` run at once. A lookup
 /// still running when the host closes is forgotten: its answer finds no dial and is dropped.
 extension Host {
-    func lookUp(_ name: String, port: UInt16, family: SocketAddress.Family, dialing address: Multiaddr) throws {
+    func lookUp(_ name: String, port: UInt16, family: SocketAddress.Family, dialing address: Multiaddr,
+                forPeerDial: Bool = false) throws {
         guard lookups.count < config.maxPendingLookups else {
             throw HostError.tooManyLookups(limit: config.maxPendingLookups)
         }
         let inbox = try answerInbox()
         let id = nextLookupID
         nextLookupID += 1
-        lookups[id] = PendingLookup(address: address, name: name)
+        lookups[id] = PendingLookup(address: address, name: name, forPeerDial: forPeerDial)
         let resolver = config.nameResolver
         DispatchQueue.global(qos: .utility).async {
             let result: Result<[SocketAddress], LookupFailure>
@@ -60,17 +63,21 @@ extension Host {
         guard let lookup = lookups.removeValue(forKey: answer.id) else { return }
         let address = lookup.address
         guard !isClosed else { return }
-        if let expected = address.peerID, isConnectedOrDialing(expected) { return }   // reached another way meanwhile
-        guard connections.count < config.maxConnections else { emit(.dialFailed(address, .connectionLimit)); return }
+        // Reached another way meanwhile (a peer dial's attempts are ended by the peer dial itself).
+        if !lookup.forPeerDial, let expected = address.peerID, isConnectedOrDialing(expected) { return }
+        let forPeerDial = lookup.forPeerDial
+        guard connections.count < config.maxConnections else {
+            dialFailed(address, .connectionLimit, forPeerDial: forPeerDial); return
+        }
         let target: SocketAddress
         do {
             target = try TCPTransport.resolved(address, name: lookup.name, result: answer.result.mapError { $0 })
         } catch let e as HostError {
-            emit(.dialFailed(address, e)); return
+            dialFailed(address, e, forPeerDial: forPeerDial); return
         } catch {
-            emit(.dialFailed(address, .invalidAddress(address, reason: "\(error)"))); return
+            dialFailed(address, .invalidAddress(address, reason: "\(error)"), forPeerDial: forPeerDial); return
         }
-        connect(to: target, dialing: address)
+        connect(to: target, dialing: address, forPeerDial: forPeerDial)
     }
 
     func cancelLookups() {

@@ -11,12 +11,17 @@
 /// Two attempts that both finish are one more duplicate connection, which the host already settles
 /// (`connectionEstablished`).
 extension Host {
+    /// Addresses one peer dial tries at most (a DHT record may list thousands); later ones are dropped.
+    public static let maxAddressesPerPeerDial = 16
+
     /// A peer dial in progress.
     struct PeerDial {
         /// Addresses not tried yet, in order, each ending in `/p2p/<peer>`.
         var remaining: [Multiaddr]
         /// Attempts started and not failed yet.
         var inFlight: Set<Multiaddr> = []
+        /// Attempts that failed (not tried again in this peer dial).
+        var tried: Set<Multiaddr> = []
         var lastError: HostError?
         var staggerTimer: TimerID?
     }
@@ -29,15 +34,35 @@ extension Host {
         var seen = Set<Multiaddr>()
         let targets = addresses.map { $0.withPeerID(peer) }.filter { seen.insert($0).inserted }
         if var running = peerDials[peer] {
-            running.remaining += targets.filter { !running.remaining.contains($0) && !running.inFlight.contains($0) }
+            let known = Set(running.remaining).union(running.inFlight).union(running.tried)
+            let room = Self.maxAddressesPerPeerDial - known.count
+            running.remaining += targets.filter { !known.contains($0) }.prefix(max(0, room))
             peerDials[peer] = running
             armStagger(peer)
             return
         }
         guard !isConnectedOrDialing(peer) else { return }
         guard !targets.isEmpty else { emit(.peerDialFailed(peer, .noAddresses(peer))); return }
-        peerDials[peer] = PeerDial(remaining: targets)
+        peerDials[peer] = PeerDial(remaining: Array(targets.prefix(Self.maxAddressesPerPeerDial)))
         startNextAttempt(of: peer)
+    }
+
+    /// A single dial (`dial(_:)`) of a peer being dialed on other addresses joins that peer dial, so it is
+    /// tried (or already is) and reported as its own `.dialFailed`; the next address starts at once. One that
+    /// cannot join fails at once.
+    func joinPeerDial(_ peer: PeerID, _ address: Multiaddr) {
+        guard var running = peerDials[peer] else { return }
+        let target = address.withPeerID(peer)
+        if running.remaining.contains(target) || running.inFlight.contains(target) { return }
+        if running.tried.contains(target) {
+            return emit(.dialFailed(address, running.lastError ?? .connectionClosed(reason: "failed in this peer dial")))
+        }
+        guard running.remaining.count + running.inFlight.count + running.tried.count < Self.maxAddressesPerPeerDial else {
+            return emit(.dialFailed(address, .tooManyAddresses(limit: Self.maxAddressesPerPeerDial)))
+        }
+        running.remaining.append(target)
+        peerDials[peer] = running
+        startNextAttempt(of: peer)   // news of the peer: the next address now, not after the stagger
     }
 
     /// Starts the next address, then arms the stagger timer for the one after.
@@ -54,7 +79,7 @@ extension Host {
         peerDials[peer] = dial
         armStagger(peer)
         log.debug("dialing \(peer) at \(address)")
-        startDial(address)   // may fail at once, re-entering peerDialAttemptFailed
+        startDial(address, forPeerDial: true)   // may fail at once, re-entering peerDialAttemptFailed
     }
 
     /// The next attempt `dialStagger` from now, when there is one and no timer is set.
@@ -69,6 +94,7 @@ extension Host {
     /// One attempt failed: the next address starts at once; after the last, the peer dial fails.
     func peerDialAttemptFailed(_ address: Multiaddr, _ reason: HostError) {
         guard let peer = address.peerID, var dial = peerDials[peer], dial.inFlight.remove(address) != nil else { return }
+        dial.tried.insert(address)
         dial.lastError = reason
         peerDials[peer] = dial
         if !dial.remaining.isEmpty {
@@ -85,10 +111,10 @@ extension Host {
     func finishPeerDial(_ peer: PeerID) {
         guard let dial = peerDials.removeValue(forKey: peer) else { return }
         if let timer = dial.staggerTimer { reactor.cancel(timer) }
-        for connection in Array(connections.values) where connection.direction == .outbound && !connection.isEstablished {
-            guard let address = connection.dialAddress, dial.inFlight.contains(address) else { continue }
+        for connection in Array(connections.values) where connection.isPeerDialAttempt && !connection.isEstablished
+            && connection.expectedPeer == peer {
             connection.close(reason: nil, graceful: false)
         }
-        for (id, lookup) in lookups where dial.inFlight.contains(lookup.address) { lookups[id] = nil }
+        for (id, lookup) in lookups where lookup.forPeerDial && lookup.address.peerID == peer { lookups[id] = nil }
     }
 }

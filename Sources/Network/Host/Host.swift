@@ -135,47 +135,58 @@ public final class Host {
         let expected = address.peerID
         if let expected {
             if expected == peerID { emit(.dialFailed(address, .dialedSelf)); return }
+            // A peer dial running for it takes the address (mDNS, the user and the redialer all reach a
+            // peer that is being dialed on other addresses); its failure is still reported as this dial's.
+            if peerDials[expected] != nil { joinPeerDial(expected, address); return }
             if isConnectedOrDialing(expected) { return }
         }
         startDial(address)
     }
 
-    /// A dial without the one-dial-per-peer check (a peer dial runs several on purpose).
-    func startDial(_ address: Multiaddr) {
+    /// A dial without the one-dial-per-peer check (a peer dial runs several on purpose); `forPeerDial` marks
+    /// an attempt of one, whose failure moves it on (`Host+PeerDial`).
+    func startDial(_ address: Multiaddr, forPeerDial: Bool = false) {
         guard connections.count + lookups.count < config.maxConnections else {
-            emit(.dialFailed(address, .connectionLimit)); return
+            dialFailed(address, .connectionLimit, forPeerDial: forPeerDial); return
         }
         do {
             switch try TCPTransport.dialTarget(address) {
             case .address(let target):
-                connect(to: target, dialing: address)
+                connect(to: target, dialing: address, forPeerDial: forPeerDial)
             case .name(let name, let port, let family):
-                try lookUp(name, port: port, family: family, dialing: address)
+                try lookUp(name, port: port, family: family, dialing: address, forPeerDial: forPeerDial)
             }
         } catch let e as HostError {
-            emit(.dialFailed(address, e))
+            dialFailed(address, e, forPeerDial: forPeerDial)
         } catch {
-            emit(.dialFailed(address, .invalidAddress(address, reason: "\(error)")))
+            dialFailed(address, .invalidAddress(address, reason: "\(error)"), forPeerDial: forPeerDial)
         }
+    }
+
+    /// Reports a failed dial; an attempt of a peer dial then moves that on.
+    func dialFailed(_ address: Multiaddr, _ reason: HostError, forPeerDial: Bool) {
+        emit(.dialFailed(address, reason))
+        if forPeerDial { peerDialAttemptFailed(address, reason) }
     }
 
     /// Whether `peer` has a connection, or one on its way (being upgraded, or its address being looked up).
     func isConnectedOrDialing(_ peer: PeerID) -> Bool {
         connectionByPeer[peer] != nil
-            || connections.values.contains { $0.expectedPeer == peer && !$0.isClosed && !$0.isProbe }
+            || connections.values.contains { $0.expectedPeer == peer && !$0.isClosed && !$0.isProbe && !$0.isEstablished }
             || lookups.values.contains { $0.address.peerID == peer }
             || peerDials[peer] != nil
     }
 
     /// Opens the TCP connection of a dial whose socket address is known.
-    func connect(to target: SocketAddress, dialing address: Multiaddr) {
+    func connect(to target: SocketAddress, dialing address: Multiaddr, forPeerDial: Bool = false) {
         let socket: TCPSocket
         do { socket = try TCPSocket.connect(to: target) } catch let e as Errno {
-            emit(.dialFailed(address, .connectFailed(address, e))); return
+            dialFailed(address, .connectFailed(address, e), forPeerDial: forPeerDial); return
         } catch {
-            emit(.dialFailed(address, .invalidAddress(address, reason: "\(error)"))); return
+            dialFailed(address, .invalidAddress(address, reason: "\(error)"), forPeerDial: forPeerDial); return
         }
-        _ = addConnection(direction: .outbound, socket: socket, expectedPeer: address.peerID, dialAddress: address)
+        let connection = addConnection(direction: .outbound, socket: socket, expectedPeer: address.peerID, dialAddress: address)
+        connection.isPeerDialAttempt = forPeerDial
     }
 
     func addConnection(direction: ConnectionInfo.Direction, socket: TCPSocket, expectedPeer: PeerID?,
@@ -200,6 +211,9 @@ public final class Host {
     func connectionSecured(_ connection: Connection) throws {
         guard let peer = connection.remotePeer else { return }
         if peer == peerID { throw HostError.dialedSelf }
+        // Closed before Noise's last message leaves: with it, the peer would finish its handshake and (both
+        // sides listing yamux in the handshake) have a second muxed connection to us, which it might even keep
+        // over the first. Without it, the peer only logs an inbound handshake that failed.
         if connection.isProbe { throw probeSucceeded(connection) }
     }
 
@@ -265,7 +279,7 @@ public final class Host {
         if case .duplicateConnection? = reason { return }
         guard let reason, !connection.isRetired else { return }
         if connection.direction == .outbound, !connection.isEstablished, let address = connection.dialAddress {
-            emit(.dialFailed(address, reason))
+            dialFailed(address, reason, forPeerDial: connection.isPeerDialAttempt)
         } else if !connection.isEstablished {
             let remote = connection.socket.remoteAddress.map { "\(Multiaddr(tcp: $0))" } ?? "?"
             log.info("inbound connection from \(remote) failed: \(reason)")
@@ -276,11 +290,7 @@ public final class Host {
     func emit(_ event: HostEvent) {
         for observer in observers { observer(event) }
         onEvent?(event)
-        switch event {   // after everyone heard of the attempt: a peer dial moves on
-        case .dialFailed(let address, let reason): peerDialAttemptFailed(address, reason)
-        case .connected(let peer, _): finishPeerDial(peer)
-        default: break
-        }
+        if case .connected(let peer, _) = event { finishPeerDial(peer) }   // after everyone heard of it
     }
 
     /// Lets a service built on the host follow connections and identify results.

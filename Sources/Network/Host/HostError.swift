@@ -22,6 +22,7 @@ public enum HostError: Error, CustomStringConvertible {
     case hostClosed
     case tooManyLookups(limit: Int)
     case noAddresses(PeerID)
+    case tooManyAddresses(limit: Int)
     /// Not a failure: a dial-back probe's peer proved itself, and the probe connection ends here.
     case probeDone
 
@@ -50,6 +51,7 @@ public enum HostError: Error, CustomStringConvertible {
         case .hostClosed: return "host closed"
         case .noAddresses(let p): return "no TCP address to dial \(p) on"
         case .probeDone: return "dial-back probe done"
+        case .tooManyAddresses(let limit): return "the peer is being dialed on \(limit) addresses already"
         }
     }
 }

@@ -79,6 +79,17 @@ extension HostTests {
             return try #require(try? result?.get())
         }
 
+        /// Probes that fail on our own limit say nothing about the asker: an internal error, not a verdict.
+        @Test func ourOwnConnectionLimitIsAnInternalErrorNotAVerdict() throws {
+            let h = HostHarness()
+            defer { h.shutdown() }
+            let server = try h.makeHost { $0.maxConnections = 1 }, client = try h.makeHost()
+            _ = AutoNATServer(host: server.host, config: Self.serverConfig())
+            try h.connect(client, server)
+            let request = AutoNATMessage.dial(peer: client.peerID.bytes, addresses: [client.address.removingPeerID().bytes])
+            #expect(try Self.ask(h, client, server, request).status == .internalError)
+        }
+
         @Test func aDialNamingAnotherPeerIsABadRequest() throws {
             let h = HostHarness()
             defer { h.shutdown() }

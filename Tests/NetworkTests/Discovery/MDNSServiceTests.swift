@@ -30,7 +30,7 @@ extension HostTests {
             #expect(mdnsA.status == "mDNS: 1 peer")
         }
 
-        /// ff02::fb alone: the queries, the answers (multicast, since the querier's address is link-local)
+        /// ff02::fb alone: the queries, the answers (the multicast copies: the querier's address is link-local)
         /// and the goodbye all go over IPv6, and the hosts still dial each other on 127.0.0.1.
         @Test(.enabled(if: UDPSocketTests.ipv6MulticastInterface != nil, "no IPv6 multicast interface on this machine"))
         func twoHostsDiscoverOverIPv6Alone() throws {

@@ -102,6 +102,54 @@ extension HostTests {
             #expect(a.host.pendingCount == 0)
         }
 
+        /// A `/dns4` address in a peer dial is looked up and dialed like any other (its answer is not mistaken
+        /// for a stray dial to a peer already being dialed).
+        @Test func aNameInAPeerDialIsLookedUpAndDialed() throws {
+            let h = HostHarness()
+            let resolver = GatedResolver(loopback: ["peer-b.test"], open: true)
+            let a = try h.makeHost { $0.nameResolver = resolver; $0.dialStagger = .seconds(3600) }
+            let b = try h.makeHost()
+            let port = try #require(b.address.tcpEndpoint?.port)
+            a.host.dial(b.peerID, addresses: [try Multiaddr("/dns4/peer-b.test/tcp/\(port)")])
+            try h.run("connected through the name") { a.isConnected(to: b) }
+            #expect(a.host.peerDials.isEmpty && a.host.pendingLookupCount == 0)
+        }
+
+        /// A single dial of a peer being dialed on other addresses joins that peer dial; one of an address the
+        /// peer dial already tried fails at once, so whoever asked hears back.
+        @Test func singleDialsJoinARunningPeerDial() throws {
+            let harness = HostHarness()
+            let a = try harness.makeHost { $0.dialStagger = .seconds(3600) }, b = try harness.makeHost()
+            let (pit, pitAddress) = try Self.tarpit()
+            defer { pit.close() }
+            let refused = try Self.refused()
+            a.host.dial(b.peerID, addresses: [refused, pitAddress])
+            try harness.run("the refused address failed") { a.dialFailures.count == 1 }
+            a.host.dial(refused.withPeerID(b.peerID))   // tried already: fails at once
+            #expect(a.dialFailures.count == 2 && a.dialFailures[1].address == refused.withPeerID(b.peerID))
+            a.host.dial(b.address)                      // say, mDNS found b on the LAN: joins, is started at once
+            try harness.run("connected on the joined address") { a.isConnected(to: b) }
+            #expect(a.host.pendingCount == 0 && a.peerDialFailures.isEmpty)
+        }
+
+        /// Someone's single dial fails, and an observer of that failure starts a peer dial on the same address
+        /// (the DHT does): the old failure is not charged to the new attempt.
+        @Test func aSingleDialsFailureIsNotChargedToANewPeerDial() throws {
+            let harness = HostHarness()
+            let a = try harness.makeHost { $0.dialStagger = .seconds(3600) }, b = try harness.makeHost()
+            let refused = try Self.refused()
+            var started = false
+            a.host.addObserver { event in
+                guard case .dialFailed = event, !started else { return }
+                started = true
+                a.host.dial(b.peerID, addresses: [refused, b.address])
+            }
+            a.host.dial(refused.withPeerID(b.peerID))
+            try harness.run("connected by the peer dial") { a.isConnected(to: b) }
+            // The single dial's failure, then the peer dial's own attempt on the refused address.
+            #expect(a.dialFailures.count == 2 && a.peerDialFailures.isEmpty)
+        }
+
         @Test func closingTheHostEndsThePeerDialQuietly() throws {
             let harness = HostHarness()
             let a = try harness.makeHost { $0.handshakeTimeout = .seconds(60) }

@@ -12,7 +12,8 @@ import Logging
 /// Interfaces are re-read before each query, so one that appears later (a Docker network, a link
 /// brought up) is joined then. Either socket alone is enough: a host without IPv6 runs on IPv4, and
 /// the other way round. An IPv6 querier asks from a link-local address, which cannot be reached
-/// without its interface, so unicast answers to one go out as multicast (which it hears too).
+/// without its interface index, so unicast answers to one are not sent: a QU querier hears the
+/// multicast copy the machine sends with them (at most once per quarter TTL, and it heard the last one).
 public final class MDNSService {
     /// Datagrams read per readiness, so a flood cannot starve the reactor.
     public static let readBudget = 64
@@ -144,7 +145,9 @@ public final class MDNSService {
     private func transmit(_ packet: MDNS.Packet) {
         switch packet.destination {
         case .unicast(let address) where address.family == .ipv6 && IPv6Interface.isLinkLocal(address.addressBytes):
-            multicast6(packet.bytes)   // no interface index to reach it by: the group reaches it
+            // No interface index to reach it by. A QU querier also gets the machine's multicast copy (or had
+            // it within the last quarter TTL); a legacy one, which only hears unicast, goes without.
+            log.debug("mDNS answer to link-local \(address) not sent (no interface index)")
         case .unicast(let address):
             guard let udp = address.family == .ipv6 ? socket6 : socket else { return }
             do { try udp.send(packet.bytes, to: address) } catch { log.debug("mDNS send to \(address): \(error)") }
