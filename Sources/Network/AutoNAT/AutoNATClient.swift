@@ -99,7 +99,9 @@ public final class AutoNATClient {
     private func ask(_ peer: PeerID) {
         asking.insert(peer)
         lastAsked[peer] = host.reactor.now
-        let request = AutoNATMessage.dial(peer: host.peerID.bytes, addresses: host.localAddresses().map(\.bytes))
+        let addresses = Self.dialAddresses(local: host.localAddresses(), observed: host.identified[peer]?.observedAddr,
+                                           listenPorts: host.listenPorts)
+        let request = AutoNATMessage.dial(peer: host.peerID.bytes, addresses: addresses.map(\.bytes))
         let stream = AutoNATClientStream(request: request, timeout: config.requestTimeout, reactor: host.reactor) {
             [weak self] result in self?.answered(peer, result)
         }
@@ -112,7 +114,9 @@ public final class AutoNATClient {
         asking.remove(server)
         let vote: Bool?
         switch result {
-        case .success(let response) where response.status == .ok: vote = true
+        case .success(let response) where response.status == .ok:
+            vote = true
+            confirm(response.address)
         case .success(let response) where response.status == .dialError: vote = false
         case .success(let response):
             host.log.info("AutoNAT: \(server) gave no verdict: \(response.status) \(response.text ?? "")")
@@ -123,6 +127,30 @@ public final class AutoNATClient {
         }
         guard let vote else { return }
         record(vote, from: server)
+    }
+
+    /// What a DIAL asks to have dialed: our own addresses, and each listen port on the IP the server sees us
+    /// at when no interface of ours has it (a NAT's public address: reachable there if the port is forwarded).
+    public static func dialAddresses(local: [Multiaddr], observed: Multiaddr?, listenPorts: [UInt16]) -> [Multiaddr] {
+        guard let endpoint = observed?.removingPeerID().tcpEndpoint else { return local }
+        let ownIPs = local.compactMap { $0.tcpEndpoint?.host }
+        guard !ownIPs.contains(endpoint.host) else { return local }
+        let derived = listenPorts.compactMap { port -> Multiaddr? in
+            switch endpoint.host {
+            case .ip4(let ip): return Multiaddr(components: [.ip4(ip), .tcp(port)])
+            case .ip6(let ip): return Multiaddr(components: [.ip6(ip), .tcp(port)])
+            default: return nil
+            }
+        }
+        return local + derived.filter { !local.contains($0) }
+    }
+
+    /// A server reached us at `address`: one on a listen port that no interface of ours has is an external
+    /// address to advertise. (The observed address's own port was our outgoing connection's: not kept.)
+    private func confirm(_ bytes: [UInt8]?) {
+        guard let bytes, let address = try? Multiaddr(bytes: bytes), let port = address.tcpEndpoint?.port,
+              host.listenPorts.contains(port), !host.localAddresses().contains(address.removingPeerID()) else { return }
+        host.addExternalAddress(address)
     }
 
     /// Adds a server's vote and decides; reports a change.
@@ -136,6 +164,7 @@ public final class AutoNATClient {
         guard let decided, decided != reachability else { return }
         host.log.info("AutoNAT: \(decided.rawValue) (\(yes) dialed back, \(no) could not)")
         reachability = decided
+        if decided == .unreachable { host.removeExternalAddresses() }
         if timer != nil { schedule(after: config.refreshInterval) }
         onChange?(decided)
     }

@@ -33,6 +33,9 @@ public final class Host {
     var interfaceAddresses: () -> [SocketAddress] = NetworkInterfaces.addresses
     var handlers: [String: (HostStream) -> StreamHandler] = [:]
     var nextConnectionID = 1
+    /// Addresses others reached us at that are on none of our interfaces (a forwarded port on a NAT's public
+    /// address, confirmed by AutoNAT): advertised after our own (`Host+ExternalAddresses`).
+    public internal(set) var externalAddresses: [Multiaddr] = []
     /// Peers being dialed on several addresses at once (`Host+PeerDial`).
     var peerDials: [PeerID: PeerDial] = [:]
     /// `/dns*` dials whose names are being looked up on another thread (`Host+Lookups`).
@@ -86,7 +89,8 @@ public final class Host {
             if interfaces == nil { interfaces = interfaceAddresses() }
             return interfaces ?? []
         }
-        return listeners.flatMap { TCPTransport.dialableAddresses(for: $0.address, interfaces: machineAddresses()) }
+        let own = listeners.flatMap { TCPTransport.dialableAddresses(for: $0.address, interfaces: machineAddresses()) }
+        return own + externalAddresses.filter { !own.contains($0) }
     }
 
     private func acceptAll(_ listener: TCPListener) {

@@ -79,6 +79,46 @@ extension HostTests {
             return try #require(try? result?.get())
         }
 
+        /// Behind a NAT with a forwarded port: no interface of ours has the address the server sees us at, so we
+        /// ask it to try our listen port there too; it can, and that address is advertised from then on. (The
+        /// "NAT" here: the client's interfaces are faked as 192.0.2.77 while it is really reached on 127.0.0.1.)
+        @Test func aForwardedPortOnTheObservedAddressIsConfirmedAndAdvertised() throws {
+            let h = HostHarness()
+            defer { h.shutdown() }
+            let server = try h.makeHost()
+            _ = AutoNATServer(host: server.host, config: Self.serverConfig())
+            let client = try h.makeHost(listening: false) { $0.addressCheckInterval = nil }
+            client.host.interfaceAddresses = { [.ipv4(address: [192, 0, 2, 77], port: 0)] }
+            let bound = try client.host.listen(try Multiaddr("/ip4/0.0.0.0/tcp/0"))
+            let port = try #require(bound.tcpEndpoint?.port)
+            let nat = AutoNATClient(host: client.host, config: Self.clientConfig(confirmations: 1))
+            nat.start()
+            try h.connect(client, server)
+            try h.run("reachable") { nat.reachability == .reachable }
+            let external = try Multiaddr("/ip4/127.0.0.1/tcp/\(port)")
+            #expect(client.host.externalAddresses == [external])
+            #expect(client.host.listenAddresses.map { $0.removingPeerID() }
+                    == [try Multiaddr("/ip4/192.0.2.77/tcp/\(port)"), external])
+            try h.run("the server heard of it by an identify push") {
+                server.host.identified[client.peerID]?.listenAddrs.contains(external) == true
+            }
+            // Found unreachable later: the address is no longer advertised.
+            nat.record(false, from: PrivateKey.generate().peerID)
+            for _ in 0..<3 { nat.record(false, from: PrivateKey.generate().peerID) }
+            #expect(nat.reachability == .unreachable && client.host.externalAddresses.isEmpty)
+        }
+
+        @Test func whatADialAsksFor() throws {
+            let local = [try Multiaddr("/ip4/192.168.1.5/tcp/4001"), try Multiaddr("/ip4/127.0.0.1/tcp/4001")]
+            let natted = try Multiaddr("/ip4/203.0.113.7/tcp/51234")
+            #expect(AutoNATClient.dialAddresses(local: local, observed: natted, listenPorts: [4001])
+                    == local + [try Multiaddr("/ip4/203.0.113.7/tcp/4001")])
+            // Seen at an address of our own (no NAT in between), or not seen at all: our addresses alone.
+            #expect(AutoNATClient.dialAddresses(local: local, observed: try Multiaddr("/ip4/192.168.1.5/tcp/50000"),
+                                                listenPorts: [4001]) == local)
+            #expect(AutoNATClient.dialAddresses(local: local, observed: nil, listenPorts: [4001]) == local)
+        }
+
         /// Probes that fail on our own limit say nothing about the asker: an internal error, not a verdict.
         @Test func ourOwnConnectionLimitIsAnInternalErrorNotAVerdict() throws {
             let h = HostHarness()
