@@ -24,6 +24,9 @@ public struct Redialer {
         public var maxPeers = 256
         /// Addresses kept per peer (newest first).
         public var maxAddresses = 16
+        /// A round with no outcome after this long counts as failed (the host always reports one; this is
+        /// the safety net that keeps a peer from waiting on a lost event for the rest of the run).
+        public var staleRound: Duration = .seconds(60)
         public init() {}
     }
 
@@ -34,6 +37,8 @@ public struct Redialer {
         /// When the next dial is due; nil while connected or while a dial is in flight.
         var due: Instant?
         var dialing = false
+        /// When the round in flight started.
+        var roundStarted: Instant?
         var connected = false
         var everConnected = false
         var lastConnected: Instant?
@@ -79,6 +84,7 @@ public struct Redialer {
         entry.everConnected = true
         entry.lastConnected = now
         entry.dialing = false
+        entry.roundStarted = nil
         entry.due = nil
         entry.failedRounds = 0
         entries[peer] = entry
@@ -89,6 +95,7 @@ public struct Redialer {
         guard var entry = entries[peer] else { return }
         entry.connected = false
         entry.dialing = false
+        entry.roundStarted = nil
         entry.due = now + backoff(rounds: entry.failedRounds)
         entries[peer] = entry
     }
@@ -98,6 +105,7 @@ public struct Redialer {
     public mutating func dialFailed(_ peer: PeerID, now: Instant) {
         guard var entry = entries[peer], !entry.connected, entry.dialing else { return }
         entry.dialing = false
+        entry.roundStarted = nil
         entry.failedRounds += 1
         if !entry.everConnected && entry.failedRounds >= policy.maxUnreachedRounds {
             entries[peer] = nil
@@ -110,18 +118,22 @@ public struct Redialer {
     /// Whether a round is in flight for `peer`.
     public func isDialing(_ peer: PeerID) -> Bool { entries[peer]?.dialing == true }
 
-    /// The earliest time a dial is due.
+    /// The earliest time a dial is due, or a round in flight goes stale.
     public func nextDeadline() -> Instant? {
-        entries.values.compactMap(\.due).min()
+        entries.values.compactMap { $0.due ?? $0.roundStarted.map { $0 + policy.staleRound } }.min()
     }
 
     /// Rounds due at `now`: each peer with all its addresses, in flight until `connected` or `dialFailed`.
     public mutating func poll(now: Instant) -> [(peer: PeerID, addresses: [Multiaddr])] {
         var rounds: [(peer: PeerID, addresses: [Multiaddr])] = []
         for peer in entries.keys.sorted() {
+            if let started = entries[peer]?.roundStarted, now - started >= policy.staleRound {
+                dialFailed(peer, now: now)   // no outcome ever came: a failed round
+            }
             guard var entry = entries[peer], let due = entry.due, due <= now else { continue }
             entry.due = nil
             entry.dialing = true
+            entry.roundStarted = now
             entries[peer] = entry
             if entry.addresses.isEmpty {
                 dialFailed(peer, now: now)   // nothing to try: counts as a failed round

@@ -28,10 +28,26 @@ import Testing
         #expect(round(&r, at: t0) == [a1.withPeerID(peer), a2.withPeerID(peer)])
         #expect(r.isDialing(peer))
         #expect(r.poll(now: t0).isEmpty, "one round in flight per peer")
-        #expect(r.nextDeadline() == nil)
+        #expect(r.nextDeadline() == t0 + r.policy.staleRound, "only the stale-round safety net")
         r.dialFailed(peer, now: t0)
         #expect(r.poll(now: t0).isEmpty, "the next round waits its backoff")
         #expect(r.nextDeadline() == t0 + .seconds(1))
+    }
+
+    /// A round whose outcome never comes (an event lost somewhere) fails after `staleRound`, so the peer is
+    /// dialed again instead of waiting for the rest of the run.
+    @Test func aRoundWithNoOutcomeGoesStale() {
+        var r = schedule()
+        r.keep(peer, addresses: [a1], now: t0)
+        _ = r.poll(now: t0)
+        #expect(r.nextDeadline() == t0 + .seconds(60))
+        #expect(r.poll(now: t0 + .seconds(59)).isEmpty && r.isDialing(peer))
+        #expect(r.poll(now: t0 + .seconds(60)).isEmpty, "stale: a failed round, the next after its backoff")
+        #expect(!r.isDialing(peer) && r.failedRounds(peer) == 1)
+        #expect(r.nextDeadline() == t0 + .seconds(61))
+        #expect(round(&r, at: t0 + .seconds(61)) == [a1.withPeerID(peer)])
+        r.connected(peer, now: t0 + .seconds(62))
+        #expect(r.nextDeadline() == nil, "a connected peer has no stale round pending")
     }
 
     @Test func aFailureWithNoRoundInFlightChangesNothing() {
