@@ -36,7 +36,8 @@ struct MDNSNetnsTests {
 
     /// An IPv6-only link: the veth pair has no IPv4 address, so only ff02::fb can carry the queries (each
     /// namespace's 224.0.0.251 stays on its own loopback), and the peer is dialed on its ULA address.
-    @Test("on an IPv6-only link, nodes listening on /ip6/:: discover each other over ff02::fb and chat")
+    @Test("on an IPv6-only link, nodes listening on /ip6/:: discover each other over ff02::fb and chat",
+          .enabled(if: NetworkNamespaces.ipv6Available, "IPv6 is disabled on this machine"))
     func discoverOverIPv6Alone() throws {
         let net = try NetworkNamespaces(family: .ipv6)
         defer { net.remove() }
@@ -70,6 +71,14 @@ final class NetworkNamespaces {
     }()
 
     static let skipReason: Comment = "needs root and a working `ip netns` (network namespaces) to run"
+
+    /// The kernel has IPv6 (namespaces inherit `disable_ipv6`).
+    static let ipv6Available: Bool = {
+        guard let text = try? String(contentsOfFile: "/proc/sys/net/ipv6/conf/all/disable_ipv6", encoding: .utf8) else {
+            return false
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines) == "0"
+    }()
 
     let names: [String]
     let veth: [String]
