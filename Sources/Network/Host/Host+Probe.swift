@@ -25,15 +25,13 @@ extension Host {
         } catch let e as HostError { return completion(.failure(e)) } catch {
             return completion(.failure(.invalidAddress(address, reason: "\(error)")))
         }
-        let socket: TCPSocket
-        do { socket = try TCPSocket.connect(to: target) } catch let e as Errno {
-            return completion(.failure(.connectFailed(address, e)))
-        } catch {
-            return completion(.failure(.invalidAddress(address, reason: "\(error)")))
+        switch openConnection(to: target, dialing: address) {
+        case .success(let connection):
+            connection.isProbe = true
+            connection.probe = completion
+        case .failure(let e):
+            completion(.failure(e))
         }
-        let connection = addConnection(direction: .outbound, socket: socket, expectedPeer: peer, dialAddress: address)
-        connection.isProbe = true
-        connection.probe = completion
     }
 
     /// The probed peer finished Noise with the expected key: report success; the returned error closes it.

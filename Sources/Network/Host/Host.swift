@@ -183,17 +183,24 @@ public final class Host {
 
     /// Opens the TCP connection of a dial whose socket address is known.
     func connect(to target: SocketAddress, dialing address: Multiaddr, forPeerDial: Bool = false) {
-        let socket: TCPSocket
-        do { socket = try TCPSocket.connect(to: target) } catch let e as Errno {
-            dialFailed(address, .connectFailed(address, e), forPeerDial: forPeerDial); return
-        } catch {
-            dialFailed(address, .invalidAddress(address, reason: "\(error)"), forPeerDial: forPeerDial); return
+        switch openConnection(to: target, dialing: address) {
+        case .success(let connection): connection.isPeerDialAttempt = forPeerDial
+        case .failure(let e): dialFailed(address, e, forPeerDial: forPeerDial)
         }
-        let connection = addConnection(direction: .outbound, socket: socket, expectedPeer: address.peerID, dialAddress: address)
-        connection.isPeerDialAttempt = forPeerDial
     }
 
-    func addConnection(direction: ConnectionInfo.Direction, socket: TCPSocket, expectedPeer: PeerID?,
+    /// A new outbound connection to `target`, upgrading once TCP is up; the error when no socket could be opened.
+    func openConnection(to target: SocketAddress, dialing address: Multiaddr) -> Result<Connection, HostError> {
+        let socket: TCPSocket
+        do { socket = try TCPSocket.connect(to: target) } catch let e as Errno {
+            return .failure(.connectFailed(address, e))
+        } catch {
+            return .failure(.invalidAddress(address, reason: "\(error)"))
+        }
+        return .success(addConnection(direction: .outbound, socket: socket, expectedPeer: address.peerID, dialAddress: address))
+    }
+
+    private func addConnection(direction: ConnectionInfo.Direction, socket: TCPSocket, expectedPeer: PeerID?,
                                dialAddress: Multiaddr?) -> Connection {
         let connection = Connection(id: nextConnectionID, direction: direction, socket: socket,
                                     expectedPeer: expectedPeer, dialAddress: dialAddress, host: self)
