@@ -47,9 +47,29 @@ from libp2p.tools.anyio_service import background_trio_service
 SPAM_LIMIT = 1_000_000.0
 
 
+# P2P_CHAT_STAGE_TRACE: stamps of each stdin read (1) and of the start of each event written (16), the
+# format and stage numbers of p2p-chat's Network/Perf/StageTrace, written at exit (bench/pubsub-latency.py).
+TRACE_PATH = os.environ.get("P2P_CHAT_STAGE_TRACE") or None
+TRACE: list[tuple[int, int]] = []
+LINE_READ, OUTPUT_START = 1, 16
+
+
+def mark(stage: int) -> None:
+    if TRACE_PATH:
+        TRACE.append((stage, time.monotonic_ns()))
+
+
+def write_trace() -> None:
+    if TRACE_PATH:
+        with open(TRACE_PATH, "w") as f:
+            f.writelines(f"{stage} {t}\n" for stage, t in TRACE)
+
+
 def emit(obj: dict) -> None:
+    line = json.dumps(obj, separators=(",", ":")) + "\n"
+    mark(OUTPUT_START)   # as p2p-chat: once per event (every stdout line), rendered, as its write starts
     try:
-        sys.stdout.write(json.dumps(obj, separators=(",", ":")) + "\n")
+        sys.stdout.write(line)
         sys.stdout.flush()
     except BrokenPipeError:
         os._exit(0)
@@ -61,6 +81,7 @@ async def read_stdin_lines():
     async with stream:
         while True:
             data = await stream.receive_some(65536)
+            mark(LINE_READ)
             if not data:
                 break
             pending += data
@@ -165,4 +186,5 @@ if __name__ == "__main__":
         emit({"event": "error", "message": f"fatal: {type(exc).__name__}: {exc}"})
         code = 1
     sys.stdout.flush()
+    write_trace()
     os._exit(code)

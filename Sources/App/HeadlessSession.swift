@@ -25,13 +25,13 @@ final class StandardOutput: EventOutput {
         var line = event
         line.append(UInt8(ascii: "\n"))
         var offset = 0
+        StageTrace.mark(.outputStart)   // once per event: bench/pubsub-latency.py pairs the k-th with the k-th line
         while offset < line.count {
-            StageTrace.mark(.outputStart)
             let n = line[offset...].withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
-            StageTrace.mark(.outputDone)
             if n < 0 { if errno == EINTR { continue }; return }
             offset += n
         }
+        StageTrace.mark(.outputDone)
     }
 }
 
