@@ -271,6 +271,8 @@ class Result:
         self.unmatched = 0
         # two nodes: latencies by direction ("A → B")
         self.by_direction: dict[str, list[float]] = {}
+        # (latency ms, seconds into the run, author, receiver) of every delivery, for --worst
+        self.deliveries: list[tuple[float, float, int, int]] = []
         self.duplicates = 0
         self.cpu_seconds = float("nan")
         self.seconds = 0.0
@@ -317,10 +319,12 @@ def publish_and_collect(cluster: Cluster, schedule: list[tuple[float, int]], tag
     result.nodes = n
     result.messages += len(sent)
     result.expected += len(sent) * (n - 1)
+    first = min((t0 for _, t0 in sent.values()), default=0)
     for content, (who, t0) in sent.items():
         for receiver, t in cluster.arrivals.get(content, {}).items():
             if receiver != who:
                 result.latencies_ms.append((t - t0) / 1e6)
+                result.deliveries.append(((t - t0) / 1e6, (t0 - first) / 1e9, who, receiver))
                 if n == 2:
                     kinds = cluster.nodes[who].kind, cluster.nodes[receiver].kind
                     key = f"{kinds[0]} {who} → {kinds[1]} {receiver}"
@@ -570,6 +574,8 @@ def main() -> int:
     p.add_argument("--drain", type=float, default=5.0, help="seconds to wait for late deliveries (default 5)")
     p.add_argument("--seed", type=int, default=1, help="topology and publisher seed (default 1)")
     p.add_argument("--no-py", action="store_true", help="skip every py-libp2p scenario")
+    p.add_argument("--worst", type=int, default=0, metavar="N",
+                   help="also list each row's N slowest deliveries (when, author, receiver), to tell a stalled node from a stalled host")
     p.add_argument("--quick", action="store_true", help="a smoke test: 60 two-node and 60 mesh messages, 10-node meshes")
     # run-all.sh passes its arguments to every script; ignore the ones meant for others (perf-interop.py).
     # PUBSUB_LATENCY_ARGS: options for this script when it runs under run-all.sh (e.g. "--quick").
@@ -623,6 +629,12 @@ def main() -> int:
                      for k, v in sorted(r.by_direction.items())]
             print(f"{r.name}, by direction (p50 / p99 ms): " + "; ".join(parts))
     print()
+    for r in results:
+        if opts.worst and not r.error and r.deliveries:
+            worst = sorted(r.deliveries, reverse=True)[:opts.worst]
+            print(f"{r.name}, slowest deliveries (ms at s into the run, author → receiver): " +
+                  "; ".join(f"{ms:,.2f} at {at:.2f} s, {a} → {b}" for ms, at, a, b in worst))
+            print()
     # Whole-node CPU per relayed message in the meshes: the process-level counterpart of `p2p-chat-bench pubsub`.
     per_core = []
     for r in results:

@@ -105,11 +105,11 @@ final class ChatSession {
 
     /// Commits the journaled lines `History.settleDelay` after a line arrives: small batches, so the pause
     /// they make on the reactor stays short (a relay forwarding through it waits at most that long).
-    private func armSettle() {
+    private func armSettle(after delay: Duration = History.settleDelay) {
         guard settleTimer == nil, !isClosing else { return }
-        settleTimer = reactor.schedule(after: History.settleDelay) { [unowned self] in
+        settleTimer = reactor.schedule(after: delay) { [unowned self] in
             self.settleTimer = nil
-            if !self.isClosing { self.history.settle() }
+            if !self.isClosing && !self.history.settle() { self.armSettle(after: History.busyRetryDelay) }
         }
     }
 
@@ -118,7 +118,12 @@ final class ChatSession {
         guard indexTimer == nil, !isClosing else { return }
         indexTimer = reactor.schedule(after: delay) { [unowned self] in
             self.indexTimer = nil
-            if !self.isClosing && self.history.indexForSearch() { self.armIndexer(after: History.indexCatchUpDelay) }
+            guard !self.isClosing else { return }
+            switch self.history.indexForSearch() {
+            case .done: break
+            case .more: self.armIndexer(after: History.indexCatchUpDelay)
+            case .busy: self.armIndexer(after: History.busyRetryDelay)
+            }
         }
     }
 

@@ -79,10 +79,19 @@ final class History {
     static let settleDelay: Duration = .milliseconds(200)
 
     /// Commits the journaled lines to SQLite (see `MessageJournal`); a failure moves the run to memory.
-    func settle() {
-        guard !isClosed, fallback == nil else { return }
-        do { try store.messages.flushJournal() } catch { failOver(error) }
+    /// Never waits for the checkpoint thread's write lock (its write ends in a disk flush, which a busy disk
+    /// can stretch to a second): false when that lock was held, and the lines stay journaled for a retry.
+    @discardableResult
+    func settle() -> Bool {
+        guard !isClosed, fallback == nil else { return true }
+        do { return try store.messages.flushJournalIfFree() != nil } catch { failOver(error); return true }
     }
+
+    /// How soon a commit or an indexing run that found the write lock held tries again.
+    static let busyRetryDelay: Duration = .milliseconds(100)
+
+    /// What an indexing run left: nothing, more lines (a full batch), or everything (the lock was held).
+    enum IndexRun { case done, more, busy }
 
     /// How long after a stored line the search indexer runs, and the most lines it indexes per run. FTS5
     /// writes a segment per transaction, so fewer, larger batches cost less in all; a full batch means more
@@ -92,16 +101,17 @@ final class History {
     static let indexCatchUpDelay: Duration = .milliseconds(10)
     static let indexBatch = 256
 
-    /// Moves up to `indexBatch` stored lines into the search index (`MessageStore.indexPending`); true when
-    /// more are waiting. Runs from a timer, never between a line's commit and its showing.
-    func indexForSearch() -> Bool {
-        settle()
-        guard !isClosed, fallback == nil else { return false }
+    /// Moves up to `indexBatch` stored lines into the search index (`MessageStore.indexPending`), unless
+    /// the write lock is held (see `settle`). Runs from a timer, never between a line's commit and its showing.
+    func indexForSearch() -> IndexRun {
+        guard settle() else { return .busy }
+        guard !isClosed, fallback == nil else { return .done }
         do {
-            return try store.messages.indexPending(limit: Self.indexBatch) == Self.indexBatch
+            guard let indexed = try store.messages.indexPendingIfFree(limit: Self.indexBatch) else { return .busy }
+            return indexed == Self.indexBatch ? .more : .done
         } catch {
             log.warning("indexing for search: \(error)")   // `/search` indexes what is left itself
-            return false
+            return .done
         }
     }
 

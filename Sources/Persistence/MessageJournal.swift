@@ -39,8 +39,10 @@ import Synchronization
 /// Only the last record can be torn (one write per record): reading stops at a zero header or the end of the
 /// file; a record that is short, over `maxRecordBytes` or fails its CRC is dropped with everything after it.
 final class MessageJournal {
-    /// Lines held before `MessageStore.append` moves them into SQLite itself.
+    /// Lines held before `MessageStore.append` moves them into SQLite itself, when the write lock is free.
     static let flushThreshold = 64
+    /// Lines held before `append` commits them even if that means waiting for the checkpoint thread's lock.
+    static let flushLimit = 1024
     /// The largest body read back: far above a 16 KiB chat line, far below anything that hurts.
     static let maxRecordBytes = 1 << 20
     static let headerBytes = 8

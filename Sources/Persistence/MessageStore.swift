@@ -17,11 +17,13 @@ public struct MessageStore {
 
     /// Stores `record` before the caller shows it, as cheaply as that can be done: one `write(2)` into the
     /// journal (as durable as a WAL commit: it survives the process being killed), committed to SQLite by
-    /// the next `flushJournal`. Once `MessageJournal.flushThreshold` lines wait, commits them itself.
+    /// the next `flushJournal`. Once `MessageJournal.flushThreshold` lines wait, commits them itself if the
+    /// write lock is free, and once `MessageJournal.flushLimit` wait, in any case.
     public func append(_ record: MessageRecord) throws {
         guard let journal else { try insert(record); return }
         try journal.append(record)
-        if journal.pending.count >= MessageJournal.flushThreshold { try flushJournal() }
+        guard journal.pending.count >= MessageJournal.flushThreshold else { return }
+        if try flushJournalIfFree() == nil, journal.pending.count >= MessageJournal.flushLimit { try flushJournal() }
     }
 
     /// The most lines the journal holds before `append` commits them itself.
@@ -38,6 +40,20 @@ public struct MessageStore {
         guard let journal, !journal.pending.isEmpty else { return 0 }
         let records = journal.pending
         try insert(batch: records)
+        try journal.reset()
+        return records.count
+    }
+
+    /// `flushJournal`, unless another connection (the checkpoint thread) holds the write lock: then nil at
+    /// once and the lines stay journaled, as safe as they were, for a later call. The reactor's timed commits
+    /// use this, so a slow disk flush on the checkpoint thread never stalls the event loop.
+    public func flushJournalIfFree() throws -> Int? {
+        guard let journal, !journal.pending.isEmpty else { return 0 }
+        let records = journal.pending
+        let done = try Store.run("insert messages") {
+            try database.transactionIfFree { try Self.insertAll(records, database) }
+        }
+        guard done != nil else { return nil }
         try journal.reset()
         return records.count
     }
@@ -67,8 +83,13 @@ public struct MessageStore {
     @discardableResult
     public func insert(batch records: [MessageRecord]) throws -> Int {
         try Store.run("insert messages") {
-            try database.transaction { try records.reduce(0) { $0 + (try Self.insert($1, database) ? 1 : 0) } }
+            try database.transaction { try Self.insertAll(records, database) }
         }
+    }
+
+    /// Inserts each record (inside the caller's transaction); returns how many were new.
+    private static func insertAll(_ records: [MessageRecord], _ db: SQLiteConnection) throws -> Int {
+        try records.reduce(0) { $0 + (try insert($1, db) ? 1 : 0) }
     }
 
     static func insert(_ r: MessageRecord, _ db: SQLiteConnection) throws -> Bool {
@@ -166,8 +187,18 @@ public struct MessageStore {
     /// per-transaction cost once per batch here, not once per shown message.
     @discardableResult
     public func indexPending(limit: Int = indexBatch) throws -> Int {
+        try indexPending(limit: limit, waiting: true) ?? 0
+    }
+
+    /// `indexPending`, unless another connection holds the write lock: then nil at once (see
+    /// `flushJournalIfFree`).
+    public func indexPendingIfFree(limit: Int = indexBatch) throws -> Int? {
+        try indexPending(limit: limit, waiting: false)
+    }
+
+    private func indexPending(limit: Int, waiting: Bool) throws -> Int? {
         try Store.run("index messages for search") {
-            try database.transaction {
+            let body: () throws -> Int = {
                 let seqs = try database.fetchAll("SELECT seq FROM fts_pending ORDER BY seq LIMIT ?",
                                                  [.integer(Int64(max(0, limit)))]) { $0.int64(0) }
                 guard let last = seqs.last else { return 0 }
@@ -178,6 +209,7 @@ public struct MessageStore {
                 try database.run("DELETE FROM fts_pending WHERE seq <= ?", [.integer(last)])
                 return seqs.count
             }
+            return waiting ? try database.transaction(body) : try database.transactionIfFree(body)
         }
     }
 

@@ -56,8 +56,10 @@ final class SQLiteConnection {
 
     /// How long a statement waits for another connection's lock before failing with `SQLITE_BUSY`.
     func setBusyTimeout(seconds: Double) {
-        sqlite3_busy_timeout(handle, Int32(seconds * 1000))
+        busyTimeoutMillis = Int32(seconds * 1000)
+        sqlite3_busy_timeout(handle, busyTimeoutMillis)
     }
+    private var busyTimeoutMillis: Int32 = 0
 
     /// Runs a script of one or more statements without arguments.
     func execute(_ sql: String) throws {
@@ -114,6 +116,28 @@ final class SQLiteConnection {
     /// busy timeout applies, instead of a read that cannot be upgraded later); rolls back when it throws.
     func transaction<T>(_ body: () throws -> T) throws -> T {
         try run("BEGIN IMMEDIATE")
+        return try finishTransaction(body)
+    }
+
+    /// `transaction`, unless another connection holds the write lock right now: then nil at once, nothing
+    /// run and nothing waited for. For work that can come back later — the reactor thread must not sit in
+    /// the busy handler while the checkpoint thread's write waits on a slow disk flush (`Checkpointer`).
+    func transactionIfFree<T>(_ body: () throws -> T) throws -> T? {
+        sqlite3_busy_timeout(handle, 0)
+        do {
+            try run("BEGIN IMMEDIATE")
+        } catch let error as SQLiteError where error.code == SQLITE_BUSY {
+            sqlite3_busy_timeout(handle, busyTimeoutMillis)
+            return nil
+        } catch {
+            sqlite3_busy_timeout(handle, busyTimeoutMillis)
+            throw error
+        }
+        sqlite3_busy_timeout(handle, busyTimeoutMillis)   // the lock is ours: COMMIT waits as usual
+        return try finishTransaction(body)
+    }
+
+    private func finishTransaction<T>(_ body: () throws -> T) throws -> T {
         do {
             let result = try body()
             try run("COMMIT")
