@@ -127,6 +127,13 @@ struct P2PChat: ParsableCommand {
         var config = HostConfig()
         config.enablePerf = enablePerf
         let reactor = Reactor()
+        let loopLog = Logger(label: "p2p-chat.reactor")
+        reactor.onSlowTick = { tick in
+            loopLog.warning("""
+                the event loop was busy for \(Int(tick.duration.milliseconds)) ms in one tick \
+                (\(tick.fdEvents) fd event(s), \(tick.timers) timer(s)): everything else waited
+                """)
+        }
         let host = Network.Host(identity: identity, reactor: reactor, config: config)
         for address in listenAddresses {
             do { try host.listen(address) } catch { throw fatal("cannot listen on \(address): \(error)", code: 64) }

@@ -47,6 +47,20 @@ public final class Reactor {
     /// Called at the start of every tick, just before the wait: draw the screen here, once.
     public var beforeSleep: (() -> Void)?
 
+    /// A tick whose callbacks took longer than `slowTickThreshold` (all of them, from the end of the wait) is
+    /// reported here: for that long every socket, timer and keystroke waited. The app logs it, so a stall
+    /// (a blocking disk, a long computation) can be found afterwards. Costs one clock read per tick.
+    public var onSlowTick: ((SlowTick) -> Void)?
+    public var slowTickThreshold: Duration = Reactor.defaultSlowTickThreshold
+    public static let defaultSlowTickThreshold: Duration = .milliseconds(100)
+
+    /// One slow tick: how long its callbacks ran, and how many fd events and timers they were.
+    public struct SlowTick: Sendable {
+        public var duration: Duration
+        public var fdEvents: Int
+        public var timers: Int
+    }
+
     public init(clock: TimeSource = MonotonicClock(), poller: Poller = PollPoller()) {
         self.clock = clock
         self.poller = poller
@@ -124,8 +138,13 @@ public final class Reactor {
         beforeSleep?()
         try poller.wait(timeout: waitBudget(timeout), into: &events)
         now = clock.now
+        let fdEvents = events.count
         dispatchEvents()
-        fireDueTimers()
+        let timersFired = fireDueTimers()
+        if let onSlowTick {
+            let spent = clock.now - now
+            if spent > slowTickThreshold { onSlowTick(SlowTick(duration: spent, fdEvents: fdEvents, timers: timersFired)) }
+        }
     }
 
     /// Runs ticks until `stop()` is called (from a callback or signal handler body).
@@ -175,16 +194,20 @@ public final class Reactor {
         }
     }
 
-    /// Collect first, then fire: timers scheduled by these callbacks wait for a later tick.
-    private func fireDueTimers() {
-        guard let first = timers.nextDeadline, first <= now else { return }
+    /// Collect first, then fire: timers scheduled by these callbacks wait for a later tick. Returns how many fired.
+    @discardableResult
+    private func fireDueTimers() -> Int {
+        guard let first = timers.nextDeadline, first <= now else { return 0 }
         var due: [(id: TimerID, payload: () -> Void)] = []
         while let timer = timers.popFirst(dueBy: now) {
             due.append(timer)
             collected.insert(timer.id)
         }
+        var fired = 0
         for timer in due where collected.remove(timer.id) != nil {
             timer.payload()
+            fired += 1
         }
+        return fired
     }
 }
