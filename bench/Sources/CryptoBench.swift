@@ -6,7 +6,7 @@ import Darwin
 import Network
 
 /// (a) ChaCha20-Poly1305 IETF: libsodium's own rate on 64 KiB buffers, against the Noise transport built
-/// on it. libsodium's seal rate is the ceiling for one stream: every byte is sealed once by the sender
+/// on it; then ECDSA signature checks (secp256k1, P-256) in µs per verify. libsodium's seal rate is the ceiling for one stream: every byte is sealed once by the sender
 /// and opened once by the receiver, each on its own core at best.
 enum CryptoBench {
     static let bufferLength = 64 << 10
@@ -106,5 +106,36 @@ enum CryptoBench {
         table.print()
         print()
         print("The seal rate is the ceiling of one stream: the sender seals every byte, the receiver opens it.")
+        print()
+        try ecdsaVerify(seconds: seconds)
+    }
+
+    /// ECDSA over SHA-256 (DER) on both short-Weierstrass curves, through `PublicKey.verify` like a pubsub
+    /// message's signature: the test suites' vectors (py-libp2p's secp256k1 key, the spec's P-256 key).
+    static func ecdsaVerify(seconds: Double) throws {
+        let vectors: [(name: String, envelope: String, signature: String, message: String)] = [
+            ("ECDSA verify secp256k1",
+             "08021221025055a9bb983568fd788ef060bc6612e6bb3c265077d49bb6e2299ac35896a07a",
+             "3045022100f386d94c59b4ed484f46a3387803e978df5bf403105931a435c5afa79967e93002201c11739b7f8aa7c5767a7bed6a55da271011bf77750f6d365bf87c8ed5c5a19d",
+             "p2p-chat secp256k1 vector: ECDSA over SHA-256, DER"),
+            ("ECDSA verify P-256",
+             "0803125b3059301306072a8648ce3d020106082a8648ce3d03010703420004de3d300fa36ae0e8f5d530899d83abab44abf3161f162a4bc901d8e6ecda020e8b6d5f8da30525e71d6851510c098e5c47c646a597fb4dcec034e9f77c409e62",
+             "304502207cfbb4448c9b48773566fabc387f994f12a2cc4e424617cb146da4d3cf29df8302210084590084ace6d1a1d697bd57f73dc87b4021462f503399aaa4e193ae90df076a",
+             "p2p-chat ECDSA P-256 vector: ECDSA over SHA-256, DER"),
+        ]
+        var table = Table("operation (one thread)", "µs per verify (wall)", "µs per verify (CPU)")
+        for vector in vectors {
+            let key = try PublicKey(protobuf: [UInt8](hex: vector.envelope)!)
+            let signature = [UInt8](hex: vector.signature)!, message = Array(vector.message.utf8)
+            var failures = 0
+            let rate = timed(atLeast: seconds) {
+                for _ in 0..<16 {
+                    if !key.verify(signature: signature, for: message) { failures += 1 }
+                }
+                return 16
+            }
+            table.add(vector.name + (failures > 0 ? " (FAILED)" : ""), fmt(1e6 / rate.perWallSecond), fmt(1e6 / rate.perCPUSecond))
+        }
+        table.print()
     }
 }

@@ -10,7 +10,7 @@ import Network
 let usage = """
 usage: p2p-chat-bench [SECTION…] [--quick] [--seconds S] [--mib N] [--rounds N] [--frames N]
 sections (default: all, in this order):
-  crypto     ChaCha20-Poly1305: libsodium's raw rate on 64 KiB vs NoiseTransport.seal/open
+  crypto     ChaCha20-Poly1305: libsodium's raw rate on 64 KiB vs NoiseTransport.seal/open; ECDSA verify µs
   handshake  Noise XX handshakes per second (in-memory pair, libp2p payload, Ed25519)
   yamux      yamux-only and Noise+yamux throughput, sessions pumped in memory
   rtt        1-byte request/response round trip on an open stream (two hosts, loopback TCP)
@@ -99,7 +99,7 @@ print("# MB/s = 10^6 bytes/s. \"per CPU-s\" divides by the measuring thread's CP
 for name in options.sections {
     switch name {
     case "crypto":
-        section("(a) ChaCha20-Poly1305 IETF: libsodium vs the Noise transport") { try CryptoBench.run(seconds: options.seconds) }
+        section("(a) ChaCha20-Poly1305 IETF: libsodium vs the Noise transport; ECDSA verify") { try CryptoBench.run(seconds: options.seconds) }
     case "handshake":
         section("(b) Noise XX handshakes") { try NoiseBench.run(seconds: options.seconds) }
     case "yamux":

@@ -20,14 +20,14 @@ public struct Secp256k1PublicKey: Hashable, Sendable {
         let x = BigUInt(bigEndian: Array(bytes[1...]))
         guard x < curve.p else { throw KeyError.malformedSecp256k1Key }
         let rhs = curve.rightHandSide(f.toMontgomery(x))   // x³ + 7
-        var root = f.one
-        for i in stride(from: Self.sqrtExponent.bitWidth - 1, through: 0, by: -1) {
-            root = f.multiply(root, root)
-            if Self.sqrtExponent.bit(i) { root = f.multiply(root, rhs) }
-        }
+        let root = f.power(rhs, Field256(Self.sqrtExponent))
         guard f.multiply(root, root) == rhs else { throw KeyError.malformedSecp256k1Key }   // not on the curve
         var y = f.value(root)
-        if y.bit(0) != (bytes[0] == 3) { y = BigUInt(limbs: f.subtract(curve.p.limbs, y.limbs.padded(8))) }
+        if y.bit(0) != (bytes[0] == 3) {   // the other root, p − y
+            var negated = curve.p.limbs
+            Montgomery.subtract(&negated, y.limbs)
+            y = BigUInt(limbs: negated)
+        }
         self.compressed = bytes
         self.x = x
         self.y = y

@@ -1,6 +1,7 @@
 /// A short Weierstrass curve y² = x³ + a·x + b over the prime field of p, with a base point G of prime order n,
 /// and ECDSA verification on it: the arithmetic under `Secp256k1PublicKey` (a = 0) and `ECDSAPublicKey`
-/// (NIST P-256, a = −3). Coordinates live in Montgomery form modulo p (`field`), scalars modulo n (`scalars`).
+/// (NIST P-256, a = −3). Coordinates live in Montgomery form modulo p (`field`), scalars modulo n (`scalars`),
+/// both as fixed-size `Field256`s (`Montgomery256`: no heap allocation per field operation).
 /// Verification only, on public values: nothing here needs constant time.
 ///
 ///     signature (DER):  30 ‥ { 02 ‥ r, 02 ‥ s }         strict DER, 1 ≤ r, s < n
@@ -15,18 +16,18 @@ struct WeierstrassCurve: Sendable {
     let p: BigUInt
     let n: BigUInt
     let a: A
-    let field: Montgomery
-    let scalars: Montgomery
+    let field: Montgomery256
+    let scalars: Montgomery256
     /// b, in Montgomery form.
-    let b: [UInt32]
+    let b: Field256
     let generator: JacobianPoint
 
     init(p: String, n: String, a: A, b: String, gx: String, gy: String) {
         self.p = BigUInt(bigEndian: Self.hex(p))
         self.n = BigUInt(bigEndian: Self.hex(n))
         self.a = a
-        field = Montgomery(modulus: self.p.limbs)
-        scalars = Montgomery(modulus: self.n.limbs)
+        field = Montgomery256(modulus: self.p)
+        scalars = Montgomery256(modulus: self.n)
         self.b = field.toMontgomery(BigUInt(bigEndian: Self.hex(b)))
         generator = JacobianPoint(affine: BigUInt(bigEndian: Self.hex(gx)), BigUInt(bigEndian: Self.hex(gy)), in: field)
     }
@@ -34,7 +35,7 @@ struct WeierstrassCurve: Sendable {
     private static func hex(_ text: String) -> [UInt8] { [UInt8](hex: text)! }
 
     /// x³ + a·x + b for x in Montgomery form.
-    func rightHandSide(_ x: [UInt32]) -> [UInt32] {
+    func rightHandSide(_ x: Field256) -> Field256 {
         let f = field
         var rhs = f.add(f.multiply(f.multiply(x, x), x), b)
         if a == .minusThree { rhs = f.subtract(rhs, f.add(f.add(x, x), x)) }
