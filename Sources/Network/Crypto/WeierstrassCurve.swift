@@ -51,7 +51,8 @@ struct WeierstrassCurve: Sendable {
     /// Whether `signature` (DER) is the ECDSA signature of `digest` (32 bytes) by the key Q = (x, y), a point of
     /// the curve other than infinity (callers check it when they parse the key).
     func verify(signature: [UInt8], digest: [UInt8], x: BigUInt, y: BigUInt) -> Bool {
-        guard let (r, s) = Self.parse(signature), r < n, s < n, !r.limbs.isEmpty, !s.limbs.isEmpty else { return false }
+        guard digest.count <= 32, let (r, s) = Self.parse(signature), r < n, s < n, !r.limbs.isEmpty, !s.limbs.isEmpty,
+              x < p, y < p else { return false }   // else Field256 would not hold them
         let zm = scalars.toMontgomery(BigUInt(bigEndian: digest).reducedOnce(modulo: n))   // z < 2²⁵⁶ < 2n
         let w = scalars.inverse(scalars.toMontgomery(s))
         let u1 = scalars.value(scalars.multiply(zm, w))

@@ -36,4 +36,17 @@ import Testing
             #expect(!curve.contains(x: gx, y: BigUInt(limbs: gy.limbs.isEmpty ? [1] : [gy.limbs[0] ^ 1] + gy.limbs.dropFirst())))
         }
     }
+
+    /// `verify`'s inputs come from the network: out-of-range ones are a false verdict, never a trap (Field256
+    /// holds 256 bits; a longer digest or a coordinate ≥ p would not fit).
+    @Test func outOfRangeInputsAreFalseNotACrash() {
+        for curve in [WeierstrassCurve.secp256k1, .p256] {
+            let gx = curve.affineX(curve.generator)!, gy = curve.field.value(curve.generator.Y)
+            let signature: [UInt8] = [0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01]   // r = s = 1
+            #expect(!curve.verify(signature: signature, digest: [UInt8](repeating: 0xff, count: 33), x: gx, y: gy))
+            let huge = BigUInt(bigEndian: [0x01] + [UInt8](repeating: 0, count: 32))   // 2²⁵⁶
+            #expect(!curve.verify(signature: signature, digest: [UInt8](repeating: 1, count: 32), x: huge, y: gy))
+            #expect(!curve.verify(signature: signature, digest: [UInt8](repeating: 1, count: 32), x: gx, y: curve.p))
+        }
+    }
 }
