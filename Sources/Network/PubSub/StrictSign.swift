@@ -35,7 +35,7 @@ enum StrictSign {
     /// Checks a scanned message's signature; `keys` caches author keys by `from` bytes.
     /// Returns the verified author.
     /// `allowSlowVerify` is asked for an author whose PeerID is well formed and not Ed25519 (RSA ~0.3 ms,
-    /// secp256k1 ~1.3 ms, ECDSA ~1.5 ms per verify, plus parsing a new author's key), before any of that work;
+    /// secp256k1 and ECDSA ~0.13 ms per verify, plus parsing a new author's key), before any of that work;
     /// when it says no, `slowVerifyBudgetExceeded` is thrown and nothing is checked.
     static func verify(_ m: ScannedMessage, in buf: [UInt8], keys: inout AuthorKeyCache,
                        allowSlowVerify: () -> Bool = { true }) throws -> PeerID {
