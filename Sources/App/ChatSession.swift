@@ -52,6 +52,8 @@ final class ChatSession {
     /// One-line states of the discovery services (`mDNS: 2 peers`, `DHT: 14 peers, 1 lookup`), set by the App;
     /// an empty line (AutoNAT before it knows anything) is left out.
     var discoverySources: [() -> String] = []
+    /// Run once at quit, just before the host closes (the App deletes its NAT-PMP mapping here).
+    var beforeHostClose: [() -> Void] = []
 
     /// What discovery is doing now: each service's line, then the peers being redialed, if any.
     var discoveryStatus: [String] {
@@ -198,6 +200,8 @@ final class ChatSession {
         settleTimer = nil
         lingerTimer = nil
         indexTimer = nil
+        for body in beforeHostClose { body() }
+        beforeHostClose = []
         host.close()
         frontend.sessionClosed()   // before the store closes: the full screen saves read markers
         history.close()

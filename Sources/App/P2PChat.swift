@@ -70,6 +70,9 @@ struct P2PChat: ParsableCommand {
     @Flag(name: .customLong("no-mdns"), help: "Do not discover peers on the local network by mDNS.")
     var noMDNS = false
 
+    @Flag(name: .customLong("no-nat-pmp"), help: "Do not ask the router to forward our listen port by NAT-PMP.")
+    var noNATPMP = false
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -78,7 +81,7 @@ struct P2PChat: ParsableCommand {
     var bootstrapAddresses: [Multiaddr] = []
 
     enum CodingKeys: String, CodingKey {
-        case room, nick, dataDir, listen, connect, bootstrap, dhtServer, noDHT, headless, theme, color, enablePerf, noMDNS, logLevel
+        case room, nick, dataDir, listen, connect, bootstrap, dhtServer, noDHT, headless, theme, color, enablePerf, noMDNS, noNATPMP, logLevel
     }
 
     mutating func validate() throws {
@@ -184,6 +187,11 @@ struct P2PChat: ParsableCommand {
             }
             autonat.start()
             defer { autonat.stop(); autonatServer.stop() }
+            // NAT-PMP: a home router that speaks it forwards our listen port; the mapping is deleted at quit
+            // (one datagram, before the host closes; the router drops it itself when its lifetime ends).
+            let natpmp = noNATPMP ? nil : NATPMPMapping.start(host: host, reactor: reactor)
+            defer { natpmp?.close() }   // when the loop ends without a quit
+            chat.beforeHostClose.append { natpmp?.close() }
             chat.discoverySources = [{ mdns?.status ?? (noMDNS ? "mDNS off" : "mDNS unavailable") },
                                      { rendezvous?.status ?? "DHT off" },
                                      { autonat.reachability == .unknown ? "" : autonat.status }]

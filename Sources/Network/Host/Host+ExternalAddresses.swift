@@ -7,12 +7,21 @@ extension Host {
     public static let maxExternalAddresses = 4
 
     /// Adds a confirmed external address (without `/p2p`); the newest first, at most `maxExternalAddresses`.
-    public func addExternalAddress(_ address: Multiaddr) {
+    /// `source` says in the log who vouches for it (AutoNAT's dial-back, a NAT-PMP mapping).
+    public func addExternalAddress(_ address: Multiaddr, source: String = "confirmed by a dial-back") {
         let plain = address.removingPeerID()
         guard !isClosed, !externalAddresses.contains(plain) else { return }
         externalAddresses.insert(plain, at: 0)
         externalAddresses = Array(externalAddresses.prefix(Self.maxExternalAddresses))
-        log.info("reachable at \(plain) (confirmed by a dial-back)")
+        log.info("reachable at \(plain) (\(source))")
+        checkAddresses()
+    }
+
+    /// Forgets one external address (a NAT-PMP mapping that lapsed); unknown ones are ignored.
+    public func removeExternalAddress(_ address: Multiaddr) {
+        let plain = address.removingPeerID()
+        guard let index = externalAddresses.firstIndex(of: plain) else { return }
+        externalAddresses.remove(at: index)
         checkAddresses()
     }
 
