@@ -16,7 +16,7 @@ public struct NATPMPConfig: Sendable {
 ///
 ///     UDP 0.0.0.0:<any> ◄──► gateway:5351      client datagrams out, responses in (others dropped)
 ///     client deadline                          one reactor timer, re-armed after every input
-///     .mapped(/ip4/<ext>/tcp/<port>)           host.addExternalAddress
+///     .mapped(/ip4/<ext>/tcp/<port>)           host.addExternalAddress (not when <ext> is private: a NAT beyond)
 ///     .lost                                    host.removeExternalAddress
 ///     .gaveUp(reason)                          logged; the socket is closed
 ///
@@ -114,6 +114,10 @@ public final class NATPMPService {
 
     private func act(on event: NATPMPClient.Event) {
         switch event {
+        case .mapped(let external) where external.isPrivate || external.isLoopback:
+            // The router's own address is private: another NAT (a carrier's, a second router) lies beyond it,
+            // and nobody outside can dial this. Kept mapped (harmless), not advertised.
+            log.info("NAT-PMP: \(client.gateway) forwards \(external), a private address: another NAT is beyond it, not advertised")
         case .mapped(let external):
             log.info("NAT-PMP: \(client.gateway) forwards \(external) to TCP port \(client.internalPort)")
             lastMapped = external

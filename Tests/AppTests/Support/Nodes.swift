@@ -13,7 +13,7 @@ final class ChatNode {
     var loopbackAddr: String { addrs.first { $0.hasPrefix("/ip4/127.0.0.1/") } ?? addrs.first ?? "" }
 
     /// `mdns: false` (the default) passes `--no-mdns`, so tests running side by side never find each other;
-    /// `dht: false` (the default, unless `--bootstrap` or `--dht-server` is given) passes `--no-dht`.
+    /// `dht: false` (the default, unless `--bootstrap` or `--dht-server` is given) passes `--no-dht`. NAT-PMP is always off.
     /// `wrapper` runs the binary through a command (`ip netns exec NS`).
     init(name: String = "p2p-chat", connect: [String] = [], enablePerf: Bool = false,
          dataDir: URL? = nil, extraArguments: [String] = [], readyTimeout: Double = 30, mdns: Bool = false,
@@ -29,6 +29,7 @@ final class ChatNode {
         for addr in connect { arguments += ["--connect", addr] }
         if enablePerf { arguments.append("--enable-perf") }
         if !mdns { arguments.append("--no-mdns") }
+        arguments.append("--no-nat-pmp")   // hermetic: never ask the test machine's router (NATPMPServiceTests use a fake one)
         // Hermetic unless a test is about the DHT: no public bootstrap peers (CI may have Internet).
         if !extraArguments.contains("--bootstrap") && !extraArguments.contains("--dht-server") && !dht {
             arguments.append("--no-dht")

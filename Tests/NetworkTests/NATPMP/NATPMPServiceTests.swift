@@ -6,6 +6,8 @@ import Testing
 /// every TCP request to `externalPort` (a lifetime-0 request is recorded as an unmap).
 final class FakeNATPMPRouter {
     static let externalIP: [UInt8] = [203, 0, 113, 7]
+    /// The external address it answers (a router behind a carrier's NAT answers a 100.64/10 one).
+    var externalIP: [UInt8] = FakeNATPMPRouter.externalIP
     let socket: UDPSocket
     let externalPort: UInt16
     private(set) var requests: [[UInt8]] = []
@@ -28,7 +30,7 @@ final class FakeNATPMPRouter {
             let epoch: [UInt8] = [0, 0, 0, 42]
             switch (bytes.count, bytes.first, bytes.dropFirst().first) {
             case (2, 0, 0):
-                _ = try? socket.send([0, 128, 0, 0] + epoch + Self.externalIP, to: sender)
+                _ = try? socket.send([0, 128, 0, 0] + epoch + externalIP, to: sender)
             case (12, 0, 2):
                 let external: [UInt8] = [UInt8(externalPort >> 8), UInt8(externalPort & 0xff)]
                 _ = try? socket.send([0, 130, 0, 0] + epoch + Array(bytes[4..<6]) + external + Array(bytes[8..<12]), to: sender)
@@ -50,6 +52,24 @@ final class FakeNATPMPRouter {
         var logger = Logger(label: "nat-pmp-test")
         logger.logLevel = .critical
         return Host(identity: .generate(), reactor: reactor, logger: logger)
+    }
+
+    @Test func aPrivateExternalAddressIsMappedButNotAdvertised() throws {
+        let reactor = Reactor()
+        let host = Self.makeHost(reactor)
+        defer { host.close() }
+        try host.listen(try Multiaddr("/ip4/0.0.0.0/tcp/0"))
+        let router = try FakeNATPMPRouter(reactor: reactor, externalPort: 40124)
+        router.externalIP = [100, 64, 3, 9]   // carrier-grade NAT beyond the home router
+        defer { router.close() }
+        let service = try NATPMPService(host: host, reactor: reactor, config: NATPMPConfig(gateway: router.address))
+        var mapped: [Multiaddr] = []
+        service.onEvent = { if case .mapped(let external) = $0 { mapped.append(external) } }
+        service.start()
+        try drive(reactor) { !mapped.isEmpty }
+        #expect(mapped == [try Multiaddr("/ip4/100.64.3.9/tcp/40124")])
+        #expect(host.externalAddresses.isEmpty, "nobody outside could dial it")
+        service.close()
     }
 
     @Test func mapsThroughAFakeRouterAndUnmapsAtClose() throws {
