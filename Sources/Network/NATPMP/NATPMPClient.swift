@@ -4,6 +4,7 @@
 ///                   │ no answer: resend after 250 ms, 500 ms, … (§3.1), 9 tries, then .gaveUp  │
 ///                   └───────────────────── epoch went backwards (gateway rebooted, §3.6) ◄─────┤
 ///     granted lifetime / 2 ──► map TCP request again (renewal) ──────────────────────────────┘
+///     a gateway that answered before goes silent ──► .lost, start over after `retryAfterLoss`
 ///     unmap ──► map TCP request with lifetime 0 (one send, no retries)
 ///
 /// Inputs: `start(now:)`, `receive(_:from:now:)`, `handleTimeout(now:)`, `unmap()`. Outputs: `pollTransmit()`
@@ -15,7 +16,8 @@ public struct NATPMPClient {
         case mapped(external: Multiaddr)
         /// The mapping we reported is gone (a renewal failed, the gateway moved it, or `unmap`).
         case lost
-        /// We stopped asking: no answer, or the gateway refused. Normal for routers without NAT-PMP.
+        /// We stopped asking: no answer from a gateway that never answered, or the gateway refused. Normal for
+        /// routers without NAT-PMP. (One that answered before and goes silent is retried: `retryAfterLoss`.)
         case gaveUp(NATPMPError)
     }
 
@@ -25,6 +27,8 @@ public struct NATPMPClient {
     public static let maxTries = 9
     /// Mapping lifetime we ask for (§3.3 recommends 7200 s).
     public static let requestedLifetime: UInt32 = 7200
+    /// How long after a gateway that had answered goes silent (a reboot, a blip in the LAN) we start over.
+    public static let retryAfterLoss: Duration = .seconds(300)
     /// Allowed drift when checking the gateway's epoch against our clock (§3.6: 7/8 of elapsed, minus 2 s).
     static let epochSlackSeconds: Int64 = 2
 
@@ -46,6 +50,8 @@ public struct NATPMPClient {
     /// The gateway's last epoch and when we saw it.
     private var lastEpoch: (seconds: UInt32, at: Instant)?
     private var closed = false
+    /// The gateway has answered once: it speaks NAT-PMP, so silence later is a blip, never a reason to stop.
+    private var gatewayAnswered = false
     private var transmits: [[UInt8]] = []
     private var events: [Event] = []
 
@@ -70,11 +76,15 @@ public struct NATPMPClient {
     public mutating func handleTimeout(now: Instant) {
         guard !closed, let due = deadline, now >= due else { return }
         guard let request = pending else {
-            send(.mapTCP, now: now)   // renewal
+            send(mapping == nil ? .externalAddress : .mapTCP, now: now)   // a renewal, or starting over after a loss
             return
         }
         guard tries < Self.maxTries else {
-            giveUp(.noResponse(tries: tries))
+            guard gatewayAnswered else { giveUp(.noResponse(tries: tries)); return }
+            if mapping != nil { events.append(.lost) }
+            mapping = nil
+            pending = nil
+            deadline = now + Self.retryAfterLoss
             return
         }
         transmit(request)
@@ -97,6 +107,7 @@ public struct NATPMPClient {
             if case .failed = error { giveUp(error) }
             throw error
         }
+        gatewayAnswered = true
         switch (request, response) {
         case (.externalAddress, .externalAddress(_, let address)):
             noteEpoch(response.epoch, now: now)

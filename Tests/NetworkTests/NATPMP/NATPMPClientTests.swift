@@ -112,15 +112,25 @@ import Testing
         #expect(events() == [.lost, .mapped(external: try Multiaddr("/ip4/198.51.100.9/tcp/40002"))])
     }
 
-    @Test mutating func renewalThatGoesUnansweredLosesTheMapping() throws {
+    @Test mutating func renewalThatGoesUnansweredLosesTheMappingThenStartsOver() throws {
         try map(lifetime: 3600)
         _ = events()
-        while let deadline = client.nextDeadline {
-            clock.advance(to: deadline)
+        for _ in 0...NATPMPClient.maxTries {   // the renewal's first send, then its retries and the last wait
+            clock.advance(to: try #require(client.nextDeadline))
             client.handleTimeout(now: clock.now)
         }
-        #expect(events() == [.lost, .gaveUp(.noResponse(tries: 9))])
+        _ = transmits()
+        // A gateway that answered before: a blip, not a router without NAT-PMP. The mapping is gone, not the machine.
+        #expect(events() == [.lost])
         #expect(client.mapping == nil)
+        #expect(client.nextDeadline == clock.now + NATPMPClient.retryAfterLoss)
+        clock.advance(by: NATPMPClient.retryAfterLoss)
+        client.handleTimeout(now: clock.now)
+        #expect(transmits() == [[0, 0]], "starts over with the external address")
+        try client.receive(Self.addressResponse(epoch: 5000), from: Self.gateway, now: clock.now)
+        #expect(transmits() == [Self.mapRequest])
+        try client.receive(Self.mapResponse(epoch: 5000, external: 40001, lifetime: 3600), from: Self.gateway, now: clock.now)
+        #expect(events() == [.mapped(external: try Multiaddr("/ip4/203.0.113.7/tcp/40001"))])
     }
 
     @Test mutating func ignoresOtherSenders() throws {
