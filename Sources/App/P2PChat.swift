@@ -194,7 +194,8 @@ struct P2PChat: ParsableCommand {
             chat.beforeHostClose.append { natpmp?.close() }
             chat.discoverySources = [{ mdns?.status ?? (noMDNS ? "mDNS off" : "mDNS unavailable") },
                                      { rendezvous?.status ?? "DHT off" },
-                                     { autonat.reachability == .unknown ? "" : autonat.status }]
+                                     { autonat.reachability == .unknown ? "" : autonat.status },
+                                     { natpmp?.status ?? "" }]
             if let dht, let rendezvous {
                 let dhtLog = Logger(label: "p2p-chat.dht")
                 DHTBootstrap.start(dht, addresses: DHTBootstrap.addresses(flags: bootstrapAddresses),

@@ -136,7 +136,12 @@ public final class NATPMPService {
     /// The address the last `.mapped` added to the host, removed again on `.lost`.
     private var lastMapped: Multiaddr?
 
+    /// One line for the status bar and `/peers` (`NAT-PMP: /ip4/203.0.113.7/tcp/4001`), empty while nothing
+    /// is advertised (no router answer yet, none at all, or a private address beyond another NAT).
+    public var status: String { lastMapped.map { "NAT-PMP: \($0)" } ?? "" }
+
     private func shutDown() {
+        lastMapped = nil
         if let watch { reactor.unwatch(watch) }
         if let timer { reactor.cancel(timer) }
         watch = nil

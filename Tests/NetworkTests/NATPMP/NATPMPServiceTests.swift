@@ -69,6 +69,7 @@ final class FakeNATPMPRouter {
         try drive(reactor) { !mapped.isEmpty }
         #expect(mapped == [try Multiaddr("/ip4/100.64.3.9/tcp/40124")])
         #expect(host.externalAddresses.isEmpty, "nobody outside could dial it")
+        #expect(service.status == "", "nothing advertised, nothing shown")
         service.close()
     }
 
@@ -85,8 +86,10 @@ final class FakeNATPMPRouter {
         try drive(reactor) { host.externalAddresses.contains(expected) }
         #expect(host.listenAddresses.contains(expected.appending(.p2p(host.peerID))))
         #expect(service.client.mapping == expected)
+        #expect(service.status == "NAT-PMP: /ip4/203.0.113.7/tcp/40123")
 
         service.close()
+        #expect(service.status == "")
         #expect(!host.externalAddresses.contains(expected))
         try drive(reactor) { !router.unmapRequests.isEmpty }
         let port = try #require(host.listeners.first?.address.tcpEndpoint?.port)
